@@ -1,0 +1,3 @@
+from radix.cli import main
+
+main()

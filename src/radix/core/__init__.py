@@ -1,0 +1,1 @@
+"""Generic mechanisms shared by every domain. Nothing here imports a domain package."""

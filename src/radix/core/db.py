@@ -1,0 +1,181 @@
+"""Database plumbing: the declarative base, portable column types, mixins, engine and sessions.
+
+SQLite (the embedded default) gets WAL, foreign keys and a busy timeout on every connection;
+PostgreSQL is used as is. Model code only ``flush()``es; the request (or job) commits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp that is always timezone-aware UTC in Python, whatever the database keeps."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        value = value.astimezone(dt.UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+#: 64-bit primary keys on PostgreSQL, the rowid alias on SQLite
+BigIntPK = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+#: JSON everywhere (SQLite's JSON1, PostgreSQL's JSONB)
+JSONType = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSONType, list[Any]: JSONType}
+
+
+class IdMixin:
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+
+
+class TimestampMixin:
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class ActorMixin:
+    """Who created / last changed the row (filled from the session's principal on flush)."""
+
+    created_by: Mapped[str | None] = mapped_column(sa.String(64))
+    updated_by: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class Entity(IdMixin, TimestampMixin, ActorMixin):
+    """The usual columns of a manageable row: id, timestamps, actor."""
+
+
+# --- engine and sessions ---------------------------------------------------------------------
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=15000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
+        engine = sa.create_engine(url, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs["pool_pre_ping"] = True
+    kwargs["pool_size"] = 10
+    kwargs["max_overflow"] = 20
+    return sa.create_engine(url, **kwargs)
+
+
+class Database:
+    """One engine and session factory per process, created from the settings on first use."""
+
+    def __init__(self) -> None:
+        self._engine: Engine | None = None
+        self._factory: sessionmaker[Session] | None = None
+        self.url: str | None = None
+
+    def configure(self, url: str, *, echo: bool = False) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+        self.url = url
+        self._engine = make_engine(url, echo=echo)
+        self._factory = sessionmaker(self._engine, expire_on_commit=False, autoflush=True)
+
+    def _ensure(self) -> None:
+        if self._engine is None:
+            from radix.config import get_settings
+
+            settings = get_settings()
+            if settings.resolved_database_url.startswith("sqlite"):
+                settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self.configure(settings.resolved_database_url, echo=settings.log_sql)
+
+    @property
+    def engine(self) -> Engine:
+        self._ensure()
+        assert self._engine is not None
+        return self._engine
+
+    def session(self) -> Session:
+        self._ensure()
+        assert self._factory is not None
+        return self._factory()
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+        self._engine = None
+        self._factory = None
+
+
+db = Database()
+
+
+@contextlib.contextmanager
+def session_scope(*, commit: bool = True) -> Iterator[Session]:
+    """A unit of work outside a request (CLI, jobs): commit on success, roll back on error."""
+    session = db.session()
+    try:
+        yield session
+        if commit:
+            session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def enum_column(enum_cls: type, length: int = 16) -> sa.Enum:
+    """A portable enum column: stored as its string value (VARCHAR + no native type)."""
+    return sa.Enum(enum_cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e],
+                   validate_strings=True)
