@@ -47,6 +47,16 @@ def describe(name: str = NamePath, principal: Principal = current_principal) -> 
     return resource.describe()
 
 
+@router.get("/settings/{name}", dependencies=[require()], summary="设置页描述（表单字段）")
+def describe_settings(name: str = NamePath, principal: Principal = current_principal) -> dict[str, Any]:
+    from radix.core.singleton import Singleton
+
+    entry = Singleton.registry.get(name)
+    if entry is None or not principal.has(f"{entry.perm}:query"):
+        raise NotFound("设置不存在")
+    return entry.describe()
+
+
 @router.get("/dicts/{code}", dependencies=[require()], summary="数据字典选项")
 def dict_options(code: str = NamePath, session: Session = get_session) -> list[dict[str, Any]]:
     entry = _dicts.get(code)
