@@ -190,3 +190,19 @@ def new_tenant(sysadmin: Api, login_as: Any) -> Any:
         return tenant, login_as(code, "admin", "Admin123")
 
     return _make
+
+
+def system_session() -> Any:
+    """A unit of work that sees every tenant (for arranging and checking rows directly)."""
+    import contextlib
+
+    from radix.core.db import session_scope
+    from radix.core.tenancy import SYSTEM, set_scope
+
+    @contextlib.contextmanager
+    def _cm() -> Iterator[Any]:
+        with session_scope() as s:
+            set_scope(s, SYSTEM)
+            yield s
+
+    return _cm()

@@ -17,7 +17,7 @@ for old in versions.glob("*.py"):
     old.unlink()
 with tempfile.TemporaryDirectory() as tmp:
     url = f"sqlite:///{Path(tmp) / 'regen.db'}"
-    migrate.revision(url, slug, autogenerate=True)
+    migrate.revision(url, slug, autogenerate=True, rev_id="0001_platform_core")
 for new in versions.glob("*.py"):
     text = new.read_text()
     print(new.name, len(text.splitlines()), "lines")

@@ -198,7 +198,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         fields = [translate_pydantic_error(e) for e in exc.errors()]
         first = fields[0] if fields else None
-        message = f"{first['field']}: {first['message']}" if first else "提交的数据不符合要求"
+        if first is None:
+            message = "提交的数据不符合要求"
+        elif first["field"] == "_":
+            message = first["message"]
+        else:
+            message = f"{first['field']}: {first['message']}"
         return _json(422, {"code": "VALIDATION_ERROR", "message": message, "fields": fields})
 
     @app.exception_handler(IntegrityError)

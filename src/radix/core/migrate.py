@@ -27,8 +27,8 @@ def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
-def revision(url: str, message: str, autogenerate: bool = True) -> None:
-    command.revision(alembic_config(url), message=message, autogenerate=autogenerate)
+def revision(url: str, message: str, autogenerate: bool = True, rev_id: str | None = None) -> None:
+    command.revision(alembic_config(url), message=message, autogenerate=autogenerate, rev_id=rev_id)
 
 
 def current(url: str) -> str | None:

@@ -34,7 +34,7 @@ class Singleton:
         zh: str,
         en: str,
         defaults: Callable[[], dict[str, Any]] | None = None,
-        before_save: Callable[[Session, Principal, Any, dict[str, Any]], None] | None = None,
+        before_save: Callable[[Session, Principal, Any, dict[str, Any], Request], None] | None = None,
         to_read: Callable[[Session, Any], dict[str, Any]] | None = None,
     ) -> None:
         if name in Singleton.registry:
@@ -93,7 +93,7 @@ class Singleton:
                 row = me.model(**{**me.defaults(), "tenant_id": tid})
                 session.add(row)
             if me.before_save is not None:
-                me.before_save(session, principal, row, values)
+                me.before_save(session, principal, row, values, request)
             for key, value in values.items():
                 setattr(row, key, value)
             session.flush()

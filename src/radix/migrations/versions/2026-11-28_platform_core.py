@@ -1,8 +1,8 @@
 """platform_core
 
-Revision ID: f20431a025ad
+Revision ID: 0001_platform_core
 Revises: 
-Create Date: 2026-11-28 05:18:51.233356
+Create Date: 2026-11-28 05:24:41.566063
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import radix.core.db
 from sqlalchemy.dialects import postgresql
 
-revision = 'f20431a025ad'
+revision = '0001_platform_core'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -194,6 +194,73 @@ def upgrade() -> None:
     with op.batch_alter_table('workstation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_workstation_created_at'), ['created_at'], unique=False)
 
+    op.create_table('email_setting',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('provider', sa.Enum('smtp', 'local', name='emailprovider', native_enum=False, length=16), nullable=False),
+    sa.Column('host', sa.String(length=128), nullable=True),
+    sa.Column('port', sa.Integer(), nullable=False),
+    sa.Column('security', sa.Enum('ssl', 'starttls', 'none', name='smtpsecurity', native_enum=False, length=16), nullable=False),
+    sa.Column('username', sa.String(length=128), nullable=True),
+    sa.Column('password', sa.String(length=256), nullable=True),
+    sa.Column('from_address', sa.String(length=128), nullable=True),
+    sa.Column('from_name', sa.String(length=64), nullable=True),
+    sa.Column('timeout_seconds', sa.Integer(), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_email_setting_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_email_setting')),
+    sa.UniqueConstraint('tenant_id', name=op.f('uq_email_setting_tenant_id'))
+    )
+    with op.batch_alter_table('email_setting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_email_setting_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_email_setting_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('hospital_level',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('status', sa.Enum('enabled', 'disabled', name='status', native_enum=False, length=16), nullable=False),
+    sa.Column('sort', sa.Integer(), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_hospital_level_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hospital_level')),
+    sa.UniqueConstraint('tenant_id', 'code', name=op.f('uq_hospital_level_tenant_id_code'))
+    )
+    with op.batch_alter_table('hospital_level', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hospital_level_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hospital_level_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hospital_level_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('hospital_type',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('status', sa.Enum('enabled', 'disabled', name='status', native_enum=False, length=16), nullable=False),
+    sa.Column('sort', sa.Integer(), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_hospital_type_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hospital_type')),
+    sa.UniqueConstraint('tenant_id', 'code', name=op.f('uq_hospital_type_tenant_id_code'))
+    )
+    with op.batch_alter_table('hospital_type', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hospital_type_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hospital_type_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hospital_type_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('institution',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('parent_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -277,6 +344,75 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_job_run_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_job_run_type'), ['type'], unique=False)
 
+    op.create_table('modality',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('description', sa.String(length=500), nullable=True),
+    sa.Column('status', sa.Enum('enabled', 'disabled', name='status', native_enum=False, length=16), nullable=False),
+    sa.Column('sort', sa.Integer(), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_modality_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_modality')),
+    sa.UniqueConstraint('tenant_id', 'code', name=op.f('uq_modality_tenant_id_code'))
+    )
+    with op.batch_alter_table('modality', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_modality_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_modality_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_modality_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('notify_template',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('channel', sa.Enum('sms', 'email', name='channel', native_enum=False, length=8), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('code', sa.String(length=64), nullable=False),
+    sa.Column('scene', sa.String(length=32), nullable=True),
+    sa.Column('subject', sa.String(length=200), nullable=True),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('status', sa.Enum('enabled', 'disabled', name='status', native_enum=False, length=16), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_notify_template_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notify_template')),
+    sa.UniqueConstraint('tenant_id', 'channel', 'code', name=op.f('uq_notify_template_tenant_id_channel_code'))
+    )
+    with op.batch_alter_table('notify_template', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notify_template_channel'), ['channel'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notify_template_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notify_template_scene'), ['scene'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notify_template_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notify_template_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('person_type',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('status', sa.Enum('enabled', 'disabled', name='status', native_enum=False, length=16), nullable=False),
+    sa.Column('sort', sa.Integer(), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_person_type_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_person_type')),
+    sa.UniqueConstraint('tenant_id', 'code', name=op.f('uq_person_type_tenant_id_code'))
+    )
+    with op.batch_alter_table('person_type', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_person_type_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_type_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_type_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('platform_setting',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('site_name', sa.String(length=64), nullable=False),
@@ -301,6 +437,27 @@ def upgrade() -> None:
     with op.batch_alter_table('platform_setting', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_platform_setting_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_platform_setting_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('recharge',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('out_trade_no', sa.String(length=64), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('channel', sa.String(length=32), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'paid', 'closed', 'failed', name='rechargestatus', native_enum=False, length=16), nullable=False),
+    sa.Column('paid_at', radix.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('provider_payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_recharge_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recharge')),
+    sa.UniqueConstraint('out_trade_no', name=op.f('uq_recharge_out_trade_no'))
+    )
+    with op.batch_alter_table('recharge', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recharge_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_recharge_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('role',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -354,6 +511,28 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_security_policy_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_security_policy_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('sms_setting',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('provider', sa.Enum('aliyun', 'local', name='smsprovider', native_enum=False, length=16), nullable=False),
+    sa.Column('access_key_id', sa.String(length=64), nullable=True),
+    sa.Column('access_key_secret', sa.String(length=128), nullable=True),
+    sa.Column('sign_name', sa.String(length=32), nullable=True),
+    sa.Column('region_id', sa.String(length=32), nullable=False),
+    sa.Column('endpoint', sa.String(length=128), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_sms_setting_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_setting')),
+    sa.UniqueConstraint('tenant_id', name=op.f('uq_sms_setting_tenant_id'))
+    )
+    with op.batch_alter_table('sms_setting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sms_setting_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sms_setting_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('tenant_app',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('app_code', sa.String(length=32), nullable=False),
@@ -376,6 +555,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_tenant_app_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_tenant_app_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('tenant_balance',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('balance', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.Column('warn_line', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('remind_methods', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_tenant_balance_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tenant_balance')),
+    sa.UniqueConstraint('tenant_id', name=op.f('uq_tenant_balance_tenant_id'))
+    )
+    with op.batch_alter_table('tenant_balance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tenant_balance_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tenant_balance_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('tenant_menu',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('menu_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -395,6 +592,57 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('workstation_menu', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_workstation_menu_menu_id'), ['menu_id'], unique=False)
+
+    op.create_table('body_part',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('modality_code', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.Enum('enabled', 'disabled', name='status', native_enum=False, length=16), nullable=False),
+    sa.Column('sort', sa.Integer(), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id', 'modality_code'], ['modality.tenant_id', 'modality.code'], name=op.f('fk_body_part_tenant_id_modality')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_body_part_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_body_part')),
+    sa.UniqueConstraint('tenant_id', 'code', name=op.f('uq_body_part_tenant_id_code'))
+    )
+    with op.batch_alter_table('body_part', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_body_part_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_body_part_modality_code'), ['modality_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_body_part_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_body_part_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('charge_item',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('type', sa.Enum('exam', 'material', 'treatment', 'drug', 'other', name='chargetype', native_enum=False, length=16), nullable=False),
+    sa.Column('modality_code', sa.String(length=16), nullable=True),
+    sa.Column('price', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('sort', sa.Integer(), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id', 'modality_code'], ['modality.tenant_id', 'modality.code'], name=op.f('fk_charge_item_tenant_id_modality')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_charge_item_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_charge_item')),
+    sa.UniqueConstraint('tenant_id', 'code', name=op.f('uq_charge_item_tenant_id_code'))
+    )
+    with op.batch_alter_table('charge_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_charge_item_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_charge_item_enabled'), ['enabled'], unique=False)
+        batch_op.create_index(batch_op.f('ix_charge_item_modality_code'), ['modality_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_charge_item_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_charge_item_type'), ['type'], unique=False)
 
     op.create_table('department',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -421,6 +669,42 @@ def upgrade() -> None:
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_department_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_department_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('notify_log',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('channel', sa.Enum('sms', 'email', name='channel', native_enum=False, length=8), nullable=False),
+    sa.Column('template_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('template_name', sa.String(length=64), nullable=True),
+    sa.Column('template_code', sa.String(length=64), nullable=True),
+    sa.Column('scene', sa.String(length=32), nullable=True),
+    sa.Column('recipient', sa.String(length=128), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=True),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('params', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('status', sa.Enum('pending', 'success', 'failed', name='sendstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('provider', sa.String(length=16), nullable=True),
+    sa.Column('provider_message_id', sa.String(length=128), nullable=True),
+    sa.Column('error', sa.String(length=500), nullable=True),
+    sa.Column('source', sa.Enum('business', 'test', name='sendsource', native_enum=False, length=16), nullable=False),
+    sa.Column('sent_at', radix.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['template_id'], ['notify_template.id'], name=op.f('fk_notify_log_template_id_notify_template'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_notify_log_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notify_log'))
+    )
+    with op.batch_alter_table('notify_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notify_log_channel'), ['channel'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notify_log_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notify_log_recipient'), ['recipient'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notify_log_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notify_log_template_id'), ['template_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notify_log_template_name'), ['template_name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notify_log_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('role_menu',
     sa.Column('role_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -471,6 +755,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_account_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_account_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('exam_item',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('modality_code', sa.String(length=16), nullable=False),
+    sa.Column('body_part_code', sa.String(length=32), nullable=True),
+    sa.Column('price', sa.Numeric(precision=12, scale=2), nullable=True),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('sort', sa.Integer(), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id', 'body_part_code'], ['body_part.tenant_id', 'body_part.code'], name=op.f('fk_exam_item_tenant_id_body_part')),
+    sa.ForeignKeyConstraint(['tenant_id', 'modality_code'], ['modality.tenant_id', 'modality.code'], name=op.f('fk_exam_item_tenant_id_modality')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_exam_item_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_exam_item')),
+    sa.UniqueConstraint('tenant_id', 'code', name=op.f('uq_exam_item_tenant_id_code'))
+    )
+    with op.batch_alter_table('exam_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_exam_item_body_part_code'), ['body_part_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_exam_item_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_exam_item_enabled'), ['enabled'], unique=False)
+        batch_op.create_index(batch_op.f('ix_exam_item_modality_code'), ['modality_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_exam_item_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('account_role',
     sa.Column('account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('role_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -514,6 +826,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_account_role_role_id'))
 
     op.drop_table('account_role')
+    with op.batch_alter_table('exam_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_exam_item_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_exam_item_modality_code'))
+        batch_op.drop_index(batch_op.f('ix_exam_item_enabled'))
+        batch_op.drop_index(batch_op.f('ix_exam_item_created_at'))
+        batch_op.drop_index(batch_op.f('ix_exam_item_body_part_code'))
+
+    op.drop_table('exam_item')
     with op.batch_alter_table('account', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_account_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_account_status'))
@@ -524,11 +844,36 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_role_menu_menu_id'))
 
     op.drop_table('role_menu')
+    with op.batch_alter_table('notify_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notify_log_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_notify_log_template_name'))
+        batch_op.drop_index(batch_op.f('ix_notify_log_template_id'))
+        batch_op.drop_index(batch_op.f('ix_notify_log_status'))
+        batch_op.drop_index(batch_op.f('ix_notify_log_recipient'))
+        batch_op.drop_index(batch_op.f('ix_notify_log_created_at'))
+        batch_op.drop_index(batch_op.f('ix_notify_log_channel'))
+
+    op.drop_table('notify_log')
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_department_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_department_created_at'))
 
     op.drop_table('department')
+    with op.batch_alter_table('charge_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_charge_item_type'))
+        batch_op.drop_index(batch_op.f('ix_charge_item_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_charge_item_modality_code'))
+        batch_op.drop_index(batch_op.f('ix_charge_item_enabled'))
+        batch_op.drop_index(batch_op.f('ix_charge_item_created_at'))
+
+    op.drop_table('charge_item')
+    with op.batch_alter_table('body_part', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_body_part_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_body_part_status'))
+        batch_op.drop_index(batch_op.f('ix_body_part_modality_code'))
+        batch_op.drop_index(batch_op.f('ix_body_part_created_at'))
+
+    op.drop_table('body_part')
     with op.batch_alter_table('workstation_menu', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_workstation_menu_menu_id'))
 
@@ -537,11 +882,21 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_tenant_menu_menu_id'))
 
     op.drop_table('tenant_menu')
+    with op.batch_alter_table('tenant_balance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tenant_balance_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_tenant_balance_created_at'))
+
+    op.drop_table('tenant_balance')
     with op.batch_alter_table('tenant_app', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_tenant_app_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_tenant_app_created_at'))
 
     op.drop_table('tenant_app')
+    with op.batch_alter_table('sms_setting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sms_setting_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_sms_setting_created_at'))
+
+    op.drop_table('sms_setting')
     with op.batch_alter_table('security_policy', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_security_policy_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_security_policy_created_at'))
@@ -553,11 +908,36 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_role_created_at'))
 
     op.drop_table('role')
+    with op.batch_alter_table('recharge', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recharge_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_recharge_created_at'))
+
+    op.drop_table('recharge')
     with op.batch_alter_table('platform_setting', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_platform_setting_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_platform_setting_created_at'))
 
     op.drop_table('platform_setting')
+    with op.batch_alter_table('person_type', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_person_type_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_person_type_status'))
+        batch_op.drop_index(batch_op.f('ix_person_type_created_at'))
+
+    op.drop_table('person_type')
+    with op.batch_alter_table('notify_template', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notify_template_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_notify_template_status'))
+        batch_op.drop_index(batch_op.f('ix_notify_template_scene'))
+        batch_op.drop_index(batch_op.f('ix_notify_template_created_at'))
+        batch_op.drop_index(batch_op.f('ix_notify_template_channel'))
+
+    op.drop_table('notify_template')
+    with op.batch_alter_table('modality', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_modality_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_modality_status'))
+        batch_op.drop_index(batch_op.f('ix_modality_created_at'))
+
+    op.drop_table('modality')
     with op.batch_alter_table('job_run', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_job_run_type'))
         batch_op.drop_index(batch_op.f('ix_job_run_tenant_id'))
@@ -577,6 +957,23 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_institution_created_at'))
 
     op.drop_table('institution')
+    with op.batch_alter_table('hospital_type', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hospital_type_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_hospital_type_status'))
+        batch_op.drop_index(batch_op.f('ix_hospital_type_created_at'))
+
+    op.drop_table('hospital_type')
+    with op.batch_alter_table('hospital_level', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_hospital_level_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_hospital_level_status'))
+        batch_op.drop_index(batch_op.f('ix_hospital_level_created_at'))
+
+    op.drop_table('hospital_level')
+    with op.batch_alter_table('email_setting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_email_setting_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_email_setting_created_at'))
+
+    op.drop_table('email_setting')
     with op.batch_alter_table('workstation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_workstation_created_at'))
 

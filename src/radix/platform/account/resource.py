@@ -71,6 +71,7 @@ class AccountService(CrudService):
         if not ctx.principal.scope.can_see(tenant_id):
             raise Invalid.field("tenantId", "机构不存在")
         values = data.model_dump(exclude={"password", "confirm_password", "role_ids", "tenant_id"})
+        service.check_confirm(data.password, getattr(data, "confirm_password", None))
         service.check_password(ctx.session, tenant_id, data.password)
         service.check_unique(ctx.session, tenant_id, username=data.username, phone=data.phone, exclude=None)
         self._check_refs(ctx, tenant_id, values)

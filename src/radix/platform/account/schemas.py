@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import model_validator
-
 from radix.core.schemas import AppModel, F, Status
 from radix.platform.account.models import Gender
 from radix.platform.rules import AccountName, Password, Phone, Text
@@ -52,11 +50,6 @@ class AccountCreate(AppModel):
     status: Status = F(Status.ENABLED, zh="状态", en="Status")
     remark: Text = F(None, zh="备注", en="Remark", max_length=500, widget="textarea")
 
-    @model_validator(mode="after")
-    def _confirm(self) -> "AccountCreate":
-        if self.confirm_password is not None and self.confirm_password != self.password:
-            raise ValueError("确认密码要和登录密码保持一致")
-        return self
 
 
 class AccountUpdate(AppModel):

@@ -3,8 +3,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import model_validator
-
 from radix.core.schemas import AppModel, F, Status
 from radix.platform.app.models import BillingMode
 from radix.platform.rules import AccountName, InstitutionName, InstitutionShortName, Password, Phone, Text
@@ -53,11 +51,6 @@ class TenantCreate(AppModel):
     needs_implementation: bool = F(False, zh="需要实施", en="Needs implementation")
     remark: Text = F(None, zh="备注", en="Remark", max_length=500, widget="textarea")
 
-    @model_validator(mode="after")
-    def _confirm(self) -> "TenantCreate":
-        if self.confirm_password is not None and self.confirm_password != self.password:
-            raise ValueError("两次输入的密码不一致")
-        return self
 
 
 class TenantUpdate(AppModel):

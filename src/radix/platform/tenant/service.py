@@ -149,7 +149,8 @@ def create(session: Session, principal: Principal, data: Any) -> Tenant:
             raise Conflict("机构码已存在", code="DUPLICATE", fields=[{"field": "code", "message": "机构码已存在"}])
         if session.scalar(sa.select(Tenant.id).where(Tenant.name == data.name)):
             raise Conflict("机构名称已存在", code="DUPLICATE", fields=[{"field": "name", "message": "机构名称已存在"}])
-    account_service.check_password(session, parent.id, data.password, field="password")
+    account_service.check_confirm(data.password, data.confirm_password)
+    account_service.check_password(session, None, data.password, field="password")
 
     tenant = Tenant(
         code=code,
