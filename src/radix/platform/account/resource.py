@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from radix.core.errors import Forbidden, Invalid
 from radix.core.listing import Filter
-from radix.core.resource import Action, CrudService, Ctx, Resource
+from radix.core.resource import Action, CrudService, Ctx, Resource, Unique
 from radix.core.schemas import Status
 from radix.platform.account import service
 from radix.platform.account.models import Account, account_role
@@ -145,6 +145,7 @@ resource = Resource(
     ],
     sortable=["createdAt", "username", "name", "lastLoginAt"],
     service=AccountService(),
+    unique=[Unique(("username",), "账号已存在"), Unique(("phone",), "手机号已被其他账号绑定")],
     importable=True,
     actions=[
         Action("resetPassword", "重置密码", "Reset password", "platform:account:resetPwd", "/{id}/reset-password",
