@@ -27,7 +27,7 @@ def dict_codes() -> list[str]:
 
 router = APIRouter(prefix="/meta", tags=["元数据"])
 
-NamePath = Path(max_length=64, pattern=r"^[a-z][a-z0-9_]*$")
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
 
 
 @router.get("/resources", dependencies=[require()], summary="可用的资源描述列表")
@@ -40,7 +40,7 @@ def list_resources(principal: Principal = current_principal) -> list[dict[str, A
 
 
 @router.get("/resources/{name}", dependencies=[require()], summary="资源描述（字段、筛选、列、操作）")
-def describe(name: str = NamePath, principal: Principal = current_principal) -> dict[str, Any]:
+def describe(name: str = Path(max_length=64, pattern=NAME_PATTERN), principal: Principal = current_principal) -> dict[str, Any]:
     resource = Resource.registry.get(name)
     if resource is None or not principal.has(resource.permission("list")):
         raise NotFound("资源不存在")
@@ -48,7 +48,7 @@ def describe(name: str = NamePath, principal: Principal = current_principal) -> 
 
 
 @router.get("/settings/{name}", dependencies=[require()], summary="设置页描述（表单字段）")
-def describe_settings(name: str = NamePath, principal: Principal = current_principal) -> dict[str, Any]:
+def describe_settings(name: str = Path(max_length=64, pattern=NAME_PATTERN), principal: Principal = current_principal) -> dict[str, Any]:
     from radix.core.singleton import Singleton
 
     entry = Singleton.registry.get(name)
@@ -58,7 +58,7 @@ def describe_settings(name: str = NamePath, principal: Principal = current_princ
 
 
 @router.get("/dicts/{code}", dependencies=[require()], summary="数据字典选项")
-def dict_options(code: str = NamePath, session: Session = get_session) -> list[dict[str, Any]]:
+def dict_options(code: str = Path(max_length=64, pattern=NAME_PATTERN), session: Session = get_session) -> list[dict[str, Any]]:
     entry = _dicts.get(code)
     if entry is None:
         raise NotFound("数据字典不存在")

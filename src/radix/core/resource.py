@@ -188,6 +188,9 @@ class Resource:
         self.zh = zh
         self.en = en
         self.filters = list(filters)
+        reserved = {"page", "pageSize", "sort"} & {p for f in self.filters for p in f.params()}
+        if reserved:
+            raise ValueError(f"{name}: filter parameter names {reserved} are reserved for paging")
         self.sortable = {s: getattr(model, snake(s)) for s in sortable}
         self.sortable.setdefault("id", model.id)
         self.default_sort = default_sort

@@ -67,7 +67,7 @@ access_logs = Resource(
                options=[{"value": "page", "label": "页面访问", "labelEn": "Page"},
                         {"value": "record", "label": "记录调阅", "labelEn": "Record view"}]),
         Filter("targetType", op="eq", zh="对象类型", en="Target type"),
-        Filter("page", op="contains", zh="页面", en="Page"),
+        Filter("pagePath", op="contains", column="page", zh="页面", en="Page"),
     ],
     sortable=["createdAt", "username"],
     deletable=False,

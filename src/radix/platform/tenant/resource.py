@@ -75,7 +75,7 @@ resource = Resource(
         Filter("hospitalType", op="eq", zh="医院类型", en="Hospital type", dict="hospital_type"),
         Filter("hospitalLevel", op="eq", zh="医院等级", en="Hospital level", dict="hospital_level"),
         Filter("status", op="eq", type=Status, zh="机构状态", en="Status"),
-        Filter("kind", op="eq", type=TenantKind, zh="租户类型", en="Type"),
+        Filter("kind", op="in", type=TenantKind, zh="租户类型", en="Type"),
     ],
     sortable=["createdAt", "name", "code"],
     service=TenantService(),
