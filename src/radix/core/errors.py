@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -210,6 +210,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
         log.info("integrity error: %s", exc.orig)
         return _json(409, {"code": "CONFLICT", "message": "数据已存在或仍被其他数据引用，无法保存"})
+
+    @app.exception_handler(DataError)
+    async def _data(_: Request, exc: DataError) -> JSONResponse:
+        log.info("data error: %s", exc.orig)
+        return _json(422, {"code": "VALIDATION_ERROR", "message": "提交的数据超出允许的范围或格式不正确"})
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:
+        return _json(422, {"code": "VALIDATION_ERROR", "message": "数值超出允许的范围"})
 
     @app.exception_handler(OperationalError)
     async def _operational(_: Request, exc: OperationalError) -> JSONResponse:

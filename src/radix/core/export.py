@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi.responses import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from radix.config import get_settings
@@ -42,6 +43,7 @@ def cell_value(value: Any, field: dict[str, Any] | None = None) -> Any:
     if isinstance(value, dict):
         return str(value)
     if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         # a leading "=", "+", "-" or "@" would make Excel evaluate the cell (CSV/formula injection)
         return "'" + value if value[:1] in ("=", "+", "-", "@") else value
     return value
@@ -54,7 +56,7 @@ def workbook_bytes(title: str, headers: list[str], rows: list[list[Any]]) -> byt
         ws.column_dimensions[get_column_letter(idx)].width = max(12, min(40, len(header) * 2 + 4))
     ws.append(headers)
     for row in rows:
-        ws.append(row)
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in row])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -151,6 +151,8 @@ def query_dependency(filters: Sequence[Filter]) -> Callable[..., ListQuery]:
                 annotation = Annotated[list[str] | None, Query(alias=pname, title=f.zh)]
             elif tp is str:
                 annotation = Annotated[str | None, Query(alias=pname, max_length=200, title=f.zh)]
+            elif tp is int:
+                annotation = Annotated[int | None, Query(alias=pname, ge=-(2**62), le=2**62, title=f.zh)]
             else:
                 annotation = Annotated[tp | None, Query(alias=pname, title=f.zh)]
             params.append(inspect.Parameter(key, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation))

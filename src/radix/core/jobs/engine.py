@@ -52,7 +52,7 @@ INTERRUPTED_MESSAGE = "任务因服务重启而中断"
 class JobType:
     name: str
     zh: str
-    fn: Callable[["JobContext"], Any]
+    fn: Callable[[JobContext], Any]
     #: may be chosen in 调度设置 (scheduled with cron)
     schedulable: bool = False
     en: str | None = None
@@ -86,7 +86,7 @@ def register_periodic(fn: Callable[[], None]) -> None:
 
 def run_periodic() -> None:
     """One scheduler tick: every registered periodic function, each failure logged and contained."""
-    for fn in list(_periodic):
+    for fn in _periodic.copy():  # a periodic function may register another
         try:
             fn()
         except Exception:
@@ -289,7 +289,7 @@ def _worker_id() -> str:
 
 
 #: runs executing in this process right now (a run recorded with our own pid but absent here is dead)
-_active: set[int] = set()
+_active: dict[int, int] = {}
 _active_lock = threading.Lock()
 
 
@@ -311,8 +311,6 @@ def _claim(run_id: int) -> tuple[str, dict[str, Any], int, int | None] | None:
         row = s.execute(
             sa.select(JobRun.type, JobRun.params, JobRun.tenant_id, JobRun.account_id).where(JobRun.id == run_id)
         ).one()
-    with _active_lock:
-        _active.add(run_id)
     return row.type, dict(row.params or {}), row.tenant_id, row.account_id
 
 
@@ -335,17 +333,25 @@ def _heartbeat(run_id: int) -> Callable[[], None]:
 
 
 def execute(run_id: int) -> None:
-    claimed = _claim(run_id)
-    if claimed is None:
-        return
-    type_, params, tenant_id, account_id = claimed
-    stop_heartbeat = _heartbeat(run_id)
+    # registered before the claim commits and dropped after the outcome is stored, so that
+    # mark_interrupted never mistakes a run of this very process for one of a dead predecessor
+    with _active_lock:
+        _active[run_id] = _active.get(run_id, 0) + 1  # counted: a duplicate delivery may overlap
     try:
-        _execute(run_id, type_, params, tenant_id, account_id)
+        claimed = _claim(run_id)
+        if claimed is None:
+            return
+        type_, params, tenant_id, account_id = claimed
+        stop_heartbeat = _heartbeat(run_id)
+        try:
+            _execute(run_id, type_, params, tenant_id, account_id)
+        finally:
+            stop_heartbeat()
     finally:
-        stop_heartbeat()
         with _active_lock:
-            _active.discard(run_id)
+            _active[run_id] -= 1
+            if not _active[run_id]:
+                del _active[run_id]
 
 
 def _execute(run_id: int, type_: str, params: dict[str, Any], tenant_id: int, account_id: int | None) -> None:
@@ -441,8 +447,6 @@ def mark_interrupted(*, only_dead_local: bool = False) -> int:
     host = socket.gethostname()
     me = os.getpid()
     now = utcnow()
-    with _active_lock:
-        active = set(_active)
     with session_scope() as s:
         set_scope(s, SYSTEM)
         rows = s.execute(
@@ -450,6 +454,8 @@ def mark_interrupted(*, only_dead_local: bool = False) -> int:
                 JobRun.status == JobStatus.RUNNING
             )
         ).all()
+        with _active_lock:  # read after the rows: a run claimed here meanwhile is already listed
+            active = set(_active)
         dead: list[int] = []
         for run_id, worker, heartbeat_at, started_at in rows:
             w_host, _, w_pid = (worker or "").rpartition(":")

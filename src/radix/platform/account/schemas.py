@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from radix.core.schemas import AppModel, F, Status
+from radix.core.schemas import AppModel, F, Status, Id
 from radix.platform.account.models import Gender
 from radix.platform.rules import AccountName, Password, Phone, Text
 
@@ -46,7 +46,7 @@ class AccountCreate(AppModel):
     department_id: int | None = F(None, zh="所属科室", en="Department", ge=1, le=2**62, widget="department-select")
     password: Password = F(zh="登录密码", en="Password", widget="password", description="6-12位数字和字母的组合")
     confirm_password: str | None = F(None, zh="确认密码", en="Confirm password", widget="password", max_length=64)
-    role_ids: list[int] = F(default_factory=list, zh="角色", en="Roles", max_length=50, widget="role-select")
+    role_ids: list[Id] = F(default_factory=list, zh="角色", en="Roles", max_length=50, widget="role-select")
     status: Status = F(Status.ENABLED, zh="状态", en="Status")
     remark: Text = F(None, zh="备注", en="Remark", max_length=500, widget="textarea")
 
@@ -64,7 +64,7 @@ class AccountUpdate(AppModel):
     person_type: str | None = F(None, zh="人员类型", en="Person type", dict="person_type", max_length=32)
     institution_id: int | None = F(None, zh="所属机构", en="Institution", ge=1, le=2**62)
     department_id: int | None = F(None, zh="所属科室", en="Department", ge=1, le=2**62)
-    role_ids: list[int] | None = F(None, zh="角色", en="Roles", max_length=50)
+    role_ids: list[Id] | None = F(None, zh="角色", en="Roles", max_length=50)
     remark: Text = F(None, zh="备注", en="Remark", max_length=500)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from radix.core.schemas import AppModel, F, Status
+from radix.core.schemas import AppModel, F, Status, Id
 from radix.platform.menu.models import MenuKind
 
 TenantKindName = Literal["platform", "regional", "normal"]
@@ -86,7 +86,7 @@ class WorkstationCreate(AppModel):
     icon: str | None = F(None, zh="图标", en="Icon", max_length=64)
     sort: int = F(0, zh="排序", en="Sort", ge=0, le=9999)
     status: Status = F(Status.ENABLED, zh="状态", en="Status")
-    menu_ids: list[int] = F(default_factory=list, zh="菜单", en="Menus", max_length=500, widget="menu-tree")
+    menu_ids: list[Id] = F(default_factory=list, zh="菜单", en="Menus", max_length=500, widget="menu-tree")
     description: str | None = F(None, zh="描述", en="Description", max_length=500, widget="textarea")
 
 
@@ -96,5 +96,5 @@ class WorkstationUpdate(AppModel):
     icon: str | None = F(None, zh="图标", en="Icon", max_length=64)
     sort: int | None = F(None, zh="排序", en="Sort", ge=0, le=9999)
     status: Status | None = F(None, zh="状态", en="Status")
-    menu_ids: list[int] | None = F(None, zh="菜单", en="Menus", max_length=500)
+    menu_ids: list[Id] | None = F(None, zh="菜单", en="Menus", max_length=500)
     description: str | None = F(None, zh="描述", en="Description", max_length=500)

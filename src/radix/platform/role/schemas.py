@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from radix.core.schemas import AppModel, F, Status
+from radix.core.schemas import AppModel, F, Status, Id
 from radix.platform.rules import Text
 
 
@@ -28,9 +28,9 @@ class RoleCreate(AppModel):
     sort: int = F(0, zh="排序", en="Sort", ge=0, le=9999)
     status: Status = F(Status.ENABLED, zh="状态", en="Status")
     remark: Text = F(None, zh="描述", en="Description", max_length=500, widget="textarea")
-    checked: list[int] = F(default_factory=list, zh="功能权限（全选）", en="Checked menus", max_length=5000,
+    checked: list[Id] = F(default_factory=list, zh="功能权限（全选）", en="Checked menus", max_length=5000,
                            widget="menu-tree")
-    half_checked: list[int] = F(default_factory=list, zh="功能权限（半选）", en="Half-checked menus", max_length=5000,
+    half_checked: list[Id] = F(default_factory=list, zh="功能权限（半选）", en="Half-checked menus", max_length=5000,
                                 column=False)
 
 
@@ -39,5 +39,5 @@ class RoleUpdate(AppModel):
     sort: int | None = F(None, zh="排序", en="Sort", ge=0, le=9999)
     status: Status | None = F(None, zh="状态", en="Status")
     remark: Text = F(None, zh="描述", en="Description", max_length=500)
-    checked: list[int] | None = F(None, zh="功能权限（全选）", en="Checked menus", max_length=5000)
-    half_checked: list[int] | None = F(None, zh="功能权限（半选）", en="Half-checked menus", max_length=5000)
+    checked: list[Id] | None = F(None, zh="功能权限（全选）", en="Checked menus", max_length=5000)
+    half_checked: list[Id] | None = F(None, zh="功能权限（半选）", en="Half-checked menus", max_length=5000)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from radix.core.schemas import AppModel, F, Status
+from radix.core.schemas import AppModel, F, Status, Id
 from radix.platform.app.models import BillingMode
 from radix.platform.rules import AccountName, InstitutionName, InstitutionShortName, Password, Phone, Text
 from radix.platform.tenant.models import TenantKind
@@ -78,8 +78,8 @@ class ResetPasswordIn(AppModel):
 
 
 class GrantIn(AppModel):
-    checked: list[int] = F(default_factory=list, zh="全选的菜单", en="Checked", max_length=5000)
-    half_checked: list[int] = F(default_factory=list, zh="半选的菜单", en="Half checked", max_length=5000)
+    checked: list[Id] = F(default_factory=list, zh="全选的菜单", en="Checked", max_length=5000)
+    half_checked: list[Id] = F(default_factory=list, zh="半选的菜单", en="Half checked", max_length=5000)
 
 
 class GrantOut(AppModel):
