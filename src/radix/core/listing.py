@@ -163,6 +163,8 @@ def query_dependency(filters: Sequence[Filter]) -> Callable[..., ListQuery]:
             value = kwargs.get(key)
             if value is None or value == "" or value == []:
                 continue
+            if any("\x00" in str(v) for v in (value if isinstance(value, list) else [value])):
+                raise Invalid.field(pname, "包含非法字符")
             values[pname] = value
         return ListQuery(
             page=kwargs["page"], page_size=kwargs["page_size"], sort=kwargs.get("sort"), values=values

@@ -46,10 +46,14 @@ class Singleton:
         self.to_read = to_read
         Singleton.registry[name] = self
 
-    def _tenant(self, principal: Principal, tenant_id: int | None) -> int:
+    def _tenant(self, session: Session, principal: Principal, tenant_id: int | None) -> int:
         tid = tenant_id or principal.tenant_id
         if not principal.scope.can_see(tid):
             raise NotFound("机构不存在")
+        if tenant_id is not None and principal.scope.sees_all:
+            tenant = sa.table("tenant", sa.column("id"))
+            if session.execute(sa.select(tenant.c.id).where(tenant.c.id == tid)).first() is None:
+                raise NotFound("机构不存在")
         return tid
 
     def row(self, session: Session, tenant_id: int) -> Any:
@@ -75,7 +79,7 @@ class Singleton:
             session: Session = get_session,
             principal: Principal = current_principal,
         ) -> dict[str, Any]:
-            return me.values(session, me._tenant(principal, tenant_id))
+            return me.values(session, me._tenant(session, principal, tenant_id))
 
         r.add_api_route("", get, methods=["GET"], summary=f"{self.zh}", dependencies=[require(f"{self.perm}:query")])
 
@@ -86,7 +90,7 @@ class Singleton:
             session: Session = get_session,
             principal: Principal = current_principal,
         ) -> dict[str, Any]:
-            tid = me._tenant(principal, tenant_id)
+            tid = me._tenant(session, principal, tenant_id)
             values = data.model_dump(exclude_unset=True)
             row = me.row(session, tid)
             if row is None:

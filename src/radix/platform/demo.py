@@ -87,9 +87,11 @@ def run() -> list[str]:
 
 
 def _seed_master_data(session, tenant_id: int) -> None:  # type: ignore[no-untyped-def]
-    """Master data (modalities, body parts, exam items …) when the dictionary domain is installed."""
-    try:
-        module = importlib.import_module("radix.platform.dictionary.demo")
-    except ModuleNotFoundError:
-        return
-    module.seed(session, tenant_id)
+    """Master data (modalities, body parts, exam items …) and starter message templates, from the
+    domains that provide a ``demo.seed``."""
+    for name in ("radix.platform.dictionary.demo", "radix.platform.notify.demo"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        module.seed(session, tenant_id)

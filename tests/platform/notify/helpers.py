@@ -6,7 +6,6 @@ import base64
 import contextlib
 import hashlib
 import hmac
-import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -84,7 +83,7 @@ class SmtpServer:
 
         def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:
             ok = auth_data.login.decode() == username and auth_data.password.decode() == password
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)
 
         self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, authenticator=authenticator,
                                      auth_require_tls=False)
@@ -102,7 +101,3 @@ def parse_mail(raw: bytes) -> Any:
     from email.parser import BytesParser
 
     return BytesParser(policy=policy.default).parsebytes(raw)
-
-
-def json_dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -20,10 +20,11 @@ from radix.platform.notify.schemas import EmailLogRead, EmailTestIn, SmsLogRead,
 TenantQuery = Query(None, alias="tenantId", ge=1, le=2**62, title="机构（区域管理员可指定区域内机构）")
 
 
-def _tenant(principal: Principal, tenant_id: int | None) -> int:
+def _tenant(session: Session, principal: Principal, tenant_id: int | None) -> int:
     tid = tenant_id or principal.tenant_id
     if not principal.scope.can_see(tid):
         raise NotFound("机构不存在")
+    service.ancestry(session, tid)  # 404 for a tenant that does not exist (the platform sees "all")
     return tid
 
 
@@ -53,7 +54,7 @@ def _router(channel: Channel, path: str, perm: str, test_in: type, log_read: typ
     def effective(
         tenant_id: int | None = TenantQuery, session: Session = get_session, principal: Principal = current_principal
     ) -> dict[str, Any]:
-        return service.effective_summary(session, channel, _tenant(principal, tenant_id))
+        return service.effective_summary(session, channel, _tenant(session, principal, tenant_id))
 
     r.add_api_route(
         "/effective", effective, methods=["GET"], summary=f"当前生效的{channel.zh}设置（本机构未设置时继承区域或平台的设置）",
@@ -67,7 +68,7 @@ def _router(channel: Channel, path: str, perm: str, test_in: type, log_read: typ
         session: Session = get_session,
         principal: Principal = current_principal,
     ) -> Any:
-        tid = _tenant(principal, tenant_id)
+        tid = _tenant(session, principal, tenant_id)
         template = _template(session, principal, template_resource, data.template_id)
         recipient = data.phone if channel == Channel.SMS else data.to
         log = service.send_test(session, channel=channel, tenant_id=tid, recipient=recipient, template=template,

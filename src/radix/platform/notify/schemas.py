@@ -52,7 +52,6 @@ def _params(value: dict[str, Any] | None) -> dict[str, str]:
     return out
 
 
-OneLine = Annotated[str, _one_line("该项")]
 Host = Annotated[str | None, AfterValidator(_host)]
 Params = Annotated[dict[str, Any], AfterValidator(_params)]
 

@@ -227,7 +227,8 @@ def find_template(session: Session, channel: Channel, tenant_id: int, *, scene: 
     for tid in chain:
         if tid in found:
             return found[tid]
-    what = f"“{scenes.get(scene).zh if scenes.get(scene) else scene}”场景" if scene else f"code 为 {code} "
+    known = scenes.get(scene)
+    what = f"“{known.zh if known else scene}”场景" if scene else f"code 为 {code} "
     page = "短信管理 > 短信模板" if channel == Channel.SMS else "邮件管理 > 邮件模板"
     raise NotConfigured(f"未找到{what}的启用{channel.zh}模板，请在 {page} 中添加")
 
