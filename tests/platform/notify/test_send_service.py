@@ -67,11 +67,30 @@ def test_a_rolled_back_caller_sends_nothing(new_tenant):
 
 
 def test_missing_template_or_bad_input_is_refused_in_chinese(new_tenant):
+    from radix.core.schemas import Status
+    from radix.platform.notify.models import Channel, NotifyTemplate
+
     tenant, _ = new_tenant()
-    with pytest.raises(Conflict) as exc:
+    # the demo gives the platform starter templates, which every tenant inherits: parameters are checked
+    with pytest.raises(Invalid) as exc:
         _send_sms(tenant["id"], phone="13812345678", scene="balance_remind", params={})
-    assert exc.value.code == "NOTIFY_NOT_CONFIGURED"
-    assert exc.value.message == "未找到“余额提醒”场景的启用短信模板，请在 短信管理 > 短信模板 中添加"
+    assert exc.value.code == "TEMPLATE_PARAMS_MISSING"
+    # with no template for the scene anywhere up the tree, the caller is told where to add one
+    with system_db() as s:
+        inherited = s.scalars(sa.select(NotifyTemplate).where(
+            NotifyTemplate.channel == Channel.SMS, NotifyTemplate.scene == "balance_remind",
+            NotifyTemplate.status == Status.ENABLED)).all()
+        for t in inherited:
+            t.status = Status.DISABLED
+        ids = [t.id for t in inherited]
+    try:
+        with pytest.raises(Conflict) as exc:
+            _send_sms(tenant["id"], phone="13812345678", scene="balance_remind", params={})
+        assert exc.value.code == "NOTIFY_NOT_CONFIGURED"
+        assert exc.value.message == "未找到“余额提醒”场景的启用短信模板，请在 短信管理 > 短信模板 中添加"
+    finally:
+        with system_db() as s:
+            s.execute(sa.update(NotifyTemplate).where(NotifyTemplate.id.in_(ids)).values(status=Status.ENABLED))
     with pytest.raises(Invalid) as exc:
         _send_sms(tenant["id"], phone="12345", scene="verify_code")
     assert exc.value.message == "手机号需要输入11位数字"

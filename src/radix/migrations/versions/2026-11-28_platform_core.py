@@ -2,7 +2,7 @@
 
 Revision ID: 0001_platform_core
 Revises: 
-Create Date: 2026-11-28 05:24:41.566063
+Create Date: 2026-11-28 05:46:23.665817
 """
 
 from alembic import op
@@ -481,6 +481,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_role_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_role_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('schedule_job',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('job_type', sa.String(length=64), nullable=False),
+    sa.Column('cron', sa.String(length=64), nullable=False),
+    sa.Column('params', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('last_run_at', radix.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_run_id', sa.BigInteger(), nullable=True),
+    sa.Column('last_status', sa.Enum('pending', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted', name='jobstatus', native_enum=False, length=16), nullable=True),
+    sa.Column('next_run_at', radix.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', radix.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_schedule_job_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_schedule_job')),
+    sa.UniqueConstraint('tenant_id', 'name', name=op.f('uq_schedule_job_tenant_id_name'))
+    )
+    with op.batch_alter_table('schedule_job', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_schedule_job_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_schedule_job_due', ['enabled', 'next_run_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_schedule_job_job_type'), ['job_type'], unique=False)
+        batch_op.create_index(batch_op.f('ix_schedule_job_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('security_policy',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('auto_logout_enabled', sa.Boolean(), nullable=False),
@@ -902,6 +929,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_security_policy_created_at'))
 
     op.drop_table('security_policy')
+    with op.batch_alter_table('schedule_job', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_schedule_job_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_schedule_job_job_type'))
+        batch_op.drop_index('ix_schedule_job_due')
+        batch_op.drop_index(batch_op.f('ix_schedule_job_created_at'))
+
+    op.drop_table('schedule_job')
     with op.batch_alter_table('role', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_role_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_role_status'))

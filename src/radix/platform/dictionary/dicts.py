@@ -9,7 +9,14 @@ from sqlalchemy.orm import Session
 
 from radix.core.meta import register_dict
 from radix.platform.app.models import App
-from radix.platform.dictionary.models import BodyPart, ExamItem, HospitalLevel, HospitalType, Modality, PersonType
+from radix.platform.dictionary.models import (
+    BodyPart,
+    ExamItem,
+    HospitalLevel,
+    HospitalType,
+    Modality,
+    PersonType,
+)
 from radix.platform.dictionary.service import options
 
 
@@ -23,5 +30,7 @@ register_dict("hospital_level", "医院等级", lambda session: options(session,
 register_dict("person_type", "人员类型", lambda session: options(session, PersonType))
 register_dict("modality", "模态", lambda session: options(session, Modality))
 register_dict("body_part", "部位", lambda session: options(session, BodyPart, ("modality_code",)))
-register_dict("exam_item", "检查项目", lambda session: options(session, ExamItem, ("modality_code", "body_part_code")))
+register_dict(
+    "exam_item", "检查项目", lambda session: options(session, ExamItem, ("modality_code", "body_part_code"))
+)
 register_dict("app", "应用", _apps)

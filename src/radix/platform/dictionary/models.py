@@ -34,7 +34,7 @@ class MasterData(Entity, TenantMixin):
     remark: Mapped[str | None] = mapped_column(sa.String(500))
 
     @declared_attr.directive
-    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
+    def __table_args__(cls) -> tuple[Any, ...]:
         return (sa.UniqueConstraint("tenant_id", "code"), *cls.references())
 
     @classmethod

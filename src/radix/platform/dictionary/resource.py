@@ -25,12 +25,14 @@ from radix.platform.dictionary.service import MasterDataService, Ref
 
 PATH = "/platform/master-data"
 
-SYNC_CONFIRM = "将平台的标准数据同步到本机构：补充缺少的编码，更新已有编码的名称等信息，不会删除本机构的数据。确认同步吗？"
+SYNC_CONFIRM = (
+    "将平台的标准数据同步到本机构：补充缺少的编码，更新已有编码的名称等信息，不会删除本机构的数据。确认同步吗？"
+)
 
 TENANT = Filter("tenantId", op="eq", type=int, zh="所属机构", en="Institution", widget="tenant-select")
 STATUS = Filter("status", op="eq", type=Status, zh="状态", en="Status")
-ENABLED = Filter("enabled", op="eq", type=bool, zh="是否启用", en="Enabled",
-                 options=[{"value": "true", "label": "是", "labelEn": "Yes"}, {"value": "false", "label": "否", "labelEn": "No"}])
+YES_NO = [{"value": "true", "label": "是", "labelEn": "Yes"}, {"value": "false", "label": "否", "labelEn": "No"}]
+ENABLED = Filter("enabled", op="eq", type=bool, zh="是否启用", en="Enabled", options=YES_NO)
 MODALITY = Filter("modalityCode", op="eq", zh="模态", en="Modality", dict="modality")
 
 MODALITY_REF = Ref("modality_code", Modality, "模态", "modality_name")
@@ -64,7 +66,9 @@ def master_resource(
         unique=[Unique(("code",), f"{code_label}已存在")],
         service=MasterDataService(refs),
         importable=True,
-        actions=[Action("sync", "数据同步", "Sync", f"platform:{name}:sync", "/sync", row=False, confirm=SYNC_CONFIRM)],
+        actions=[
+            Action("sync", "数据同步", "Sync", f"platform:{name}:sync", "/sync", row=False, confirm=SYNC_CONFIRM),
+        ],
         **kw,
     )
 
@@ -128,4 +132,6 @@ charge_item = master_resource(
     refs=(MODALITY_REF,),
 )
 
-RESOURCES: list[Resource] = [hospital_type, hospital_level, person_type, modality, body_part, exam_item, charge_item]
+RESOURCES: list[Resource] = [
+    hospital_type, hospital_level, person_type, modality, body_part, exam_item, charge_item,
+]

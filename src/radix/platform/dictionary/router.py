@@ -19,7 +19,9 @@ from radix.platform.dictionary.schemas import SyncResult
 def sync_router(res: Resource) -> APIRouter:
     r = APIRouter(prefix=res.path, tags=[res.zh])
 
-    def sync(request: Request, session: Session = get_session, principal: Principal = current_principal) -> Any:
+    def sync(
+        request: Request, session: Session = get_session, principal: Principal = current_principal
+    ) -> Any:
         result = service.sync_from_platform(Ctx(session, principal, request), res.service)
         audit_mod.set_target(request, res.name, principal.tenant_id)
         return result

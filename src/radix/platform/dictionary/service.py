@@ -38,7 +38,7 @@ class Ref:
 
 class MasterDataService(CrudService):
     #: every master-data service, so that a row knows who refers to it
-    all: ClassVar[list["MasterDataService"]] = []
+    all: ClassVar[list[MasterDataService]] = []
 
     def __init__(self, refs: tuple[Ref, ...] = ()) -> None:
         self.refs = refs
@@ -77,7 +77,8 @@ class MasterDataService(CrudService):
         if not codes:
             return {}
         m = ref.model
-        rows = ctx.session.execute(sa.select(m.tenant_id, m.code, m.name).where(m.tenant_id.in_(tenants), m.code.in_(codes)))
+        stmt = sa.select(m.tenant_id, m.code, m.name).where(m.tenant_id.in_(tenants), m.code.in_(codes))
+        rows = ctx.session.execute(stmt)
         return {(t, c): n for t, c, n in rows}
 
     # --- writing -------------------------------------------------------------------------------
@@ -128,7 +129,8 @@ class MasterDataService(CrudService):
             if code is None:
                 continue
             m = ref.model
-            target = ctx.session.scalars(sa.select(m).where(m.tenant_id == tenant_id, m.code == code).limit(1)).first()
+            stmt = sa.select(m).where(m.tenant_id == tenant_id, m.code == code).limit(1)
+            target = ctx.session.scalars(stmt).first()
             if target is None:
                 raise Invalid.field(camel(ref.field), f"{ref.zh}“{code}”不存在，请先在{ref.zh}管理中添加",
                                     code="REFERENCE_NOT_FOUND")
@@ -141,8 +143,10 @@ class MasterDataService(CrudService):
                         code="REFERENCE_MISMATCH",
                     )
 
-    def _referrers(self) -> list[tuple["MasterDataService", Ref]]:
-        return [(s, r) for s in MasterDataService.all for r in s.refs if r.model is self.model and hasattr(s, "resource")]
+    def _referrers(self) -> list[tuple[MasterDataService, Ref]]:
+        return [
+            (s, r) for s in MasterDataService.all if hasattr(s, "resource") for r in s.refs if r.model is self.model
+        ]
 
     def _check_referrers_agree(self, ctx: Ctx, obj: Any, values: dict[str, Any]) -> None:
         """Changing e.g. a body part's modality must not strand the exam items that use it."""
@@ -178,7 +182,8 @@ class MasterDataService(CrudService):
 
     def _resolve(self, ctx: Ctx, tenant_id: int, ref: Ref, text: str, values: dict[str, Any]) -> str:
         m = ref.model
-        stmt = sa.select(m).where(m.tenant_id == tenant_id, sa.or_(m.code == text, m.code == text.upper(), m.name == text))
+        named = sa.or_(m.code == text, m.code == text.upper(), m.name == text)
+        stmt = sa.select(m).where(m.tenant_id == tenant_id, named)
         rows = list(ctx.session.scalars(stmt.order_by(m.sort, m.code)))
         exact = [r for r in rows if r.code in (text, text.upper())]
         if exact:
@@ -221,7 +226,9 @@ def sync_from_platform(ctx: Ctx, service: MasterDataService) -> dict[str, Any]:
         return {"inserted": 0, "updated": 0, "related": {},
                 "message": "当前为平台租户，平台数据即为标准数据，无需同步"}
     related: Counter[str] = Counter()
-    inserted, updated = _copy(ctx.session, service, platform.id, tenant_id, codes=None, update=True, related=related)
+    inserted, updated = _copy(
+        ctx.session, service, platform.id, tenant_id, codes=None, update=True, related=related
+    )
     message = f"同步完成：新增 {inserted} 条，更新 {updated} 条{service.resource.zh}"
     extra = "，".join(f"{service_by_name(name).resource.zh} {n} 条" for name, n in related.items() if n)
     if extra:
@@ -249,12 +256,14 @@ def _copy(
         stmt = sa.select(model).where(model.tenant_id == source)
         if codes is not None:
             stmt = stmt.where(model.code.in_(codes))
-        rows = [{k: getattr(r, k) for k in columns} for r in session.scalars(stmt.order_by(model.sort, model.code))]
+        stmt = stmt.order_by(model.sort, model.code)
+        rows = [{k: getattr(r, k) for k in columns} for r in session.scalars(stmt)]
     for ref in service.refs:
         needed = {r[ref.field] for r in rows} - {None}
         if not needed:
             continue
-        have = set(session.scalars(sa.select(ref.model.code).where(ref.model.tenant_id == target, ref.model.code.in_(needed))))
+        m = ref.model
+        have = set(session.scalars(sa.select(m.code).where(m.tenant_id == target, m.code.in_(needed))))
         if needed - have:
             dep = service_for(ref.model)
             n, _ = _copy(session, dep, source, target, codes=needed - have, update=False, related=related)
