@@ -26,24 +26,34 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("radix-data")
 
 
-@pytest.fixture(scope="session")
-def database_url(data_dir: Path) -> Iterator[str]:
+def _database(sqlite_path: Path, prefix: str) -> Iterator[str]:
+    """A fresh database: a SQLite file, or a new database on RADIX_TEST_DATABASE_URL's server."""
     base = os.environ.get("RADIX_TEST_DATABASE_URL")
     if not base:
-        yield f"sqlite:///{data_dir / 'radix.db'}"
+        yield f"sqlite:///{sqlite_path}"
         return
-    name = f"radix_test_{_worker()}_{uuid.uuid4().hex[:6]}"
+    name = f"{prefix}_{_worker()}_{uuid.uuid4().hex[:6]}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-    yield url
-    from radix.core.db import db
-
-    db.dispose()
+    yield sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(data_dir: Path) -> Iterator[str]:
+    yield from _database(data_dir / "radix.db", "radix_test")
+    from radix.core.db import db
+
+    db.dispose()
+
+
+@pytest.fixture()
+def scratch_database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database of this run's engine, apart from the shared test database."""
+    yield from _database(tmp_path / "scratch.db", "radix_scratch")
 
 
 @pytest.fixture(scope="session", autouse=True)

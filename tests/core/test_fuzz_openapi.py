@@ -14,11 +14,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fuzz")]
 
@@ -32,25 +30,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture()
-def scratch_db(tmp_path):
-    base = os.environ.get("RADIX_TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'fuzz.db'}"
-        return
-    name = f"radix_fuzz_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
-def test_no_server_errors(tmp_path: Path, scratch_db: str) -> None:
+def test_no_server_errors(tmp_path: Path, scratch_database_url: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RADIX_")}
-    env.update(RADIX_DATA_DIR=str(tmp_path / "data"), RADIX_DATABASE_URL=scratch_db)
+    env.update(RADIX_DATA_DIR=str(tmp_path / "data"), RADIX_DATABASE_URL=scratch_database_url)
     radix = [sys.executable, "-m", "radix"]
     subprocess.run(radix + ["demo"], env=env, check=True, capture_output=True, timeout=300)
     port = _free_port()

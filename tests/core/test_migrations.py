@@ -3,8 +3,6 @@ match the migrations exactly."""
 
 from __future__ import annotations
 
-import os
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -15,22 +13,6 @@ from radix.core import migrate
 from radix.core.db import make_engine
 
 
-@pytest.fixture()
-def scratch_url(tmp_path):
-    base = os.environ.get("RADIX_TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
-        return
-    name = f"radix_mig_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
 def _tables(url: str) -> set[str]:
     engine = make_engine(url)
     try:
@@ -39,23 +21,23 @@ def _tables(url: str) -> set[str]:
         engine.dispose()
 
 
-def test_upgrade_downgrade_upgrade(scratch_url):
+def test_upgrade_downgrade_upgrade(scratch_database_url):
     from radix.models import metadata
 
-    migrate.upgrade(scratch_url)
-    assert _tables(scratch_url) == set(metadata.tables)
-    assert migrate.current(scratch_url) is not None
-    migrate.downgrade(scratch_url, "base")
-    assert _tables(scratch_url) == set()
-    migrate.upgrade(scratch_url)
-    assert _tables(scratch_url) == set(metadata.tables)
+    migrate.upgrade(scratch_database_url)
+    assert _tables(scratch_database_url) == set(metadata.tables)
+    assert migrate.current(scratch_database_url) is not None
+    migrate.downgrade(scratch_database_url, "base")
+    assert _tables(scratch_database_url) == set()
+    migrate.upgrade(scratch_database_url)
+    assert _tables(scratch_database_url) == set(metadata.tables)
 
 
-def test_models_match_migrations(scratch_url):
+def test_models_match_migrations(scratch_database_url):
     from radix.models import metadata
 
-    migrate.upgrade(scratch_url)
-    engine = make_engine(scratch_url)
+    migrate.upgrade(scratch_database_url)
+    engine = make_engine(scratch_database_url)
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(ctx, metadata)

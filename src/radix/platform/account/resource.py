@@ -14,7 +14,6 @@ from radix.platform.account.schemas import AccountCreate, AccountImport, Account
 from radix.platform.department.models import Department
 from radix.platform.institution.models import Institution
 from radix.platform.role.models import Role
-from radix.platform.role.resource import tenant_names
 from radix.platform.tenant.schemas import ResetPasswordIn, StatusIn
 
 
@@ -34,27 +33,21 @@ def _tenant_name(stmt: sa.Select, value: Any) -> sa.Select:
 class AccountService(CrudService):
     import_schema = AccountImport
 
-    def read_many(self, ctx: Ctx, objs: list[Any]) -> list[Any]:
+    def extras(self, ctx: Ctx, objs: list[Any]) -> dict[int, dict[str, Any]]:
         roles = service.roles_by_account(ctx.session, [o.id for o in objs])
         dept_ids = {o.department_id for o in objs if o.department_id}
-        depts = dict(ctx.session.execute(sa.select(Department.id, Department.name).where(Department.id.in_(dept_ids))).all()) if dept_ids else {}
-        names = tenant_names(ctx, {o.tenant_id for o in objs})
-        out = []
-        for o in objs:
-            values = {c.key: getattr(o, c.key) for c in Account.__table__.columns}
-            values.update(
-                phone=service.mask_phone(o.phone),
-                id_number=service.mask_id_number(o.id_number),
-                tenant_name=names.get(o.tenant_id),
-                department_name=depts.get(o.department_id),
-                role_ids=[r.id for r in roles.get(o.id, [])],
-                role_names=[r.name for r in roles.get(o.id, [])],
-            )
-            out.append(AccountRead.model_validate(values))
-        return out
-
-    def read(self, ctx: Ctx, obj: Any) -> Any:
-        return self.read_many(ctx, [obj])[0]
+        depts = dict(ctx.session.execute(
+            sa.select(Department.id, Department.name).where(Department.id.in_(dept_ids))).all()) if dept_ids else {}
+        return {
+            o.id: {
+                "phone": service.mask_phone(o.phone),
+                "id_number": service.mask_id_number(o.id_number),
+                "department_name": depts.get(o.department_id),
+                "role_ids": [r.id for r in roles.get(o.id, [])],
+                "role_names": [r.name for r in roles.get(o.id, [])],
+            }
+            for o in objs
+        }
 
     def _check_refs(self, ctx: Ctx, tenant_id: int, values: dict[str, Any]) -> None:
         if values.get("department_id"):

@@ -5,7 +5,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from radix.core import audit as audit_mod
 from radix.core.audit import audit
 from radix.core.errors import Forbidden
 from radix.core.resource import Ctx
@@ -49,18 +48,6 @@ def set_status(data: StatusIn, account: Account = resource.load, session: Sessio
             summary="查看未脱敏的手机号和身份证号（记入访问日志）")
 def sensitive(request: Request, account: Account = resource.load, session: Session = get_session,
               principal: Principal = current_principal) -> Any:
-    log_service.record_access(
-        session,
-        tenant_id=principal.tenant_id,
-        tenant_name=principal.tenant_name,
-        account_id=principal.account_id,
-        username=principal.username,
-        ip=audit_mod.client_ip(request.scope),
-        user_agent=request.headers.get("user-agent"),
-        kind="record",
-        page="/system/account",
-        title="查看账号敏感信息",
-        target_type="account",
-        target_id=str(account.id),
-    )
+    log_service.record_view(session, request, principal, page="/system/account", title="查看账号敏感信息",
+                            target_type="account", target_id=account.id)
     return {"id": account.id, "phone": account.phone, "idNumber": account.id_number}

@@ -16,7 +16,6 @@ from radix.core.listing import camel
 from radix.core.resource import CrudService, Ctx
 from radix.core.tenancy import SYSTEM, get_scope, scoped
 from radix.platform.dictionary.models import MasterData
-from radix.platform.role.resource import tenant_names
 from radix.platform.tenant import service as tenant_service
 
 #: columns a copy never takes from its source row
@@ -54,22 +53,13 @@ class MasterDataService(CrudService):
 
     # --- reading -------------------------------------------------------------------------------
 
-    def read_many(self, ctx: Ctx, objs: list[Any]) -> list[Any]:
+    def extras(self, ctx: Ctx, objs: list[Any]) -> dict[int, dict[str, Any]]:
         tenants = {o.tenant_id for o in objs}
-        names = tenant_names(ctx, tenants)
         ref_names = {ref.field: self._ref_names(ctx, ref, objs, tenants) for ref in self.refs}
-        columns = [c.key for c in self.model.__table__.columns]
-        out = []
-        for o in objs:
-            values = {key: getattr(o, key) for key in columns}
-            values["tenant_name"] = names.get(o.tenant_id)
-            for ref in self.refs:
-                values[ref.name_field] = ref_names[ref.field].get((o.tenant_id, values[ref.field]))
-            out.append(self.resource.read.model_validate(values))
-        return out
-
-    def read(self, ctx: Ctx, obj: Any) -> Any:
-        return self.read_many(ctx, [obj])[0]
+        return {
+            o.id: {ref.name_field: ref_names[ref.field].get((o.tenant_id, getattr(o, ref.field))) for ref in self.refs}
+            for o in objs
+        }
 
     @staticmethod
     def _ref_names(ctx: Ctx, ref: Ref, objs: list[Any], tenants: set[int]) -> dict[tuple[int, str], str]:

@@ -8,22 +8,9 @@ from radix.core.resource import CrudService, Ctx, Resource, Unique
 from radix.core.schemas import Status
 from radix.platform.institution.models import Institution
 from radix.platform.institution.schemas import InstitutionCreate, InstitutionRead, InstitutionUpdate
-from radix.platform.role.resource import tenant_names
 
 
 class InstitutionService(CrudService):
-    def read_many(self, ctx: Ctx, objs: list[Any]) -> list[Any]:
-        names = tenant_names(ctx, {o.tenant_id for o in objs})
-        out = []
-        for o in objs:
-            values = {c.key: getattr(o, c.key) for c in Institution.__table__.columns}
-            values["tenant_name"] = names.get(o.tenant_id)
-            out.append(InstitutionRead.model_validate(values))
-        return out
-
-    def read(self, ctx: Ctx, obj: Any) -> Any:
-        return self.read_many(ctx, [obj])[0]
-
     def create(self, ctx: Ctx, data: Any) -> Any:
         from radix.platform.institution import service
 

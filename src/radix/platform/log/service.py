@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -124,3 +125,24 @@ def record_access(
             )
         )
         session.flush()
+
+
+def record_view(session: Session, request: Any, principal: Any, *, page: str, title: str, target_type: str,
+                target_id: Any) -> None:
+    """A record view (调阅) by the current user, from a route."""
+    from radix.core.audit import client_ip
+
+    record_access(
+        session,
+        tenant_id=principal.tenant_id,
+        tenant_name=principal.tenant_name,
+        account_id=principal.account_id,
+        username=principal.username,
+        ip=client_ip(request.scope),
+        user_agent=request.headers.get("user-agent"),
+        kind="record",
+        page=page,
+        title=title,
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+    )

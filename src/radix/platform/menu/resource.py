@@ -88,7 +88,7 @@ class MenuService(CrudService):
 
 
 class WorkstationService(CrudService):
-    def read_many(self, ctx: Ctx, objs: list[Any]) -> list[Any]:
+    def extras(self, ctx: Ctx, objs: list[Any]) -> dict[int, dict[str, Any]]:
         ids = [o.id for o in objs]
         rows = ctx.session.execute(
             sa.select(workstation_menu.c.workstation_id, Menu.id, Menu.name)
@@ -96,18 +96,11 @@ class WorkstationService(CrudService):
             .where(workstation_menu.c.workstation_id.in_(ids))
             .order_by(Menu.sort, Menu.id)
         ).all() if ids else []
-        by_ws: dict[int, list[tuple[int, str]]] = {}
+        out: dict[int, dict[str, Any]] = {i: {"menu_ids": [], "menu_names": []} for i in ids}
         for wid, mid, name in rows:
-            by_ws.setdefault(wid, []).append((mid, name))
-        out = []
-        for o in objs:
-            values = {c.key: getattr(o, c.key) for c in Workstation.__table__.columns}
-            values.update(menu_ids=[m for m, _ in by_ws.get(o.id, [])], menu_names=[n for _, n in by_ws.get(o.id, [])])
-            out.append(WorkstationRead.model_validate(values))
+            out[wid]["menu_ids"].append(mid)
+            out[wid]["menu_names"].append(name)
         return out
-
-    def read(self, ctx: Ctx, obj: Any) -> Any:
-        return self.read_many(ctx, [obj])[0]
 
     def _set_menus(self, ctx: Ctx, ws: Workstation, menu_ids: list[int]) -> None:
         ids = list(dict.fromkeys(menu_ids))

@@ -30,7 +30,6 @@ from radix.platform.notify.schemas import (
     TemplateRead,
     variables,
 )
-from radix.platform.role.resource import tenant_names
 
 
 class TemplateService(CrudService):
@@ -66,17 +65,8 @@ class TemplateService(CrudService):
         ctx.session.flush()
         return obj
 
-    def read_many(self, ctx: Ctx, objs: list[Any]) -> list[Any]:
-        names = tenant_names(ctx, {o.tenant_id for o in objs})
-        out = []
-        for o in objs:
-            values = {c.key: getattr(o, c.key) for c in NotifyTemplate.__table__.columns}
-            values.update(tenant_name=names.get(o.tenant_id), variables=variables((o.subject or "") + "\n" + o.content))
-            out.append(self.resource.read.model_validate(values))
-        return out
-
-    def read(self, ctx: Ctx, obj: Any) -> Any:
-        return self.read_many(ctx, [obj])[0]
+    def extras(self, ctx: Ctx, objs: list[Any]) -> dict[int, dict[str, Any]]:
+        return {o.id: {"variables": variables((o.subject or "") + "\n" + o.content)} for o in objs}
 
 
 class LogService(CrudService):
@@ -86,19 +76,10 @@ class LogService(CrudService):
     def query(self, ctx: Ctx) -> sa.Select:
         return sa.select(NotifyLog).where(NotifyLog.channel == self.channel)
 
-    def read_many(self, ctx: Ctx, objs: list[Any]) -> list[Any]:
-        names = tenant_names(ctx, {o.tenant_id for o in objs})
-        out = []
-        for o in objs:
-            values = {c.key: getattr(o, c.key) for c in NotifyLog.__table__.columns if c.key != "payload"}
-            values["tenant_name"] = names.get(o.tenant_id)
-            if self.channel == Channel.SMS:
-                values["recipient"] = account_service.mask_phone(o.recipient)
-            out.append(self.resource.read.model_validate(values))
-        return out
-
-    def read(self, ctx: Ctx, obj: Any) -> Any:
-        return self.read_many(ctx, [obj])[0]
+    def extras(self, ctx: Ctx, objs: list[Any]) -> dict[int, dict[str, Any]]:
+        if self.channel != Channel.SMS:
+            return {}
+        return {o.id: {"recipient": account_service.mask_phone(o.recipient)} for o in objs}
 
 
 def _template_filters(with_code: bool) -> list[Filter]:

@@ -8,35 +8,17 @@ from radix.core.errors import Forbidden
 from radix.core.listing import Filter
 from radix.core.resource import Action, CrudService, Ctx, Resource, Unique
 from radix.core.schemas import Status
-from radix.core.tenancy import SYSTEM, scoped
 from radix.platform.menu import service as menu_service
 from radix.platform.role import service
 from radix.platform.role.models import SUPER_ADMIN, Role
 from radix.platform.role.schemas import RoleCreate, RoleRead, RoleUpdate
-from radix.platform.tenant.models import Tenant
 from radix.platform.tenant.schemas import StatusIn
 
 
-def tenant_names(ctx: Ctx, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    with scoped(ctx.session, SYSTEM):
-        return dict(ctx.session.execute(sa.select(Tenant.id, Tenant.name).where(Tenant.id.in_(ids))).all())
-
-
 class RoleService(CrudService):
-    def read_many(self, ctx: Ctx, objs: list[Any]) -> list[Any]:
+    def extras(self, ctx: Ctx, objs: list[Any]) -> dict[int, dict[str, Any]]:
         counts = service.account_counts(ctx.session, [o.id for o in objs])
-        names = tenant_names(ctx, {o.tenant_id for o in objs})
-        out = []
-        for o in objs:
-            values = {c.key: getattr(o, c.key) for c in Role.__table__.columns}
-            values.update(account_count=counts.get(o.id, 0), tenant_name=names.get(o.tenant_id))
-            out.append(RoleRead.model_validate(values))
-        return out
-
-    def read(self, ctx: Ctx, obj: Any) -> Any:
-        return self.read_many(ctx, [obj])[0]
+        return {o.id: {"account_count": counts.get(o.id, 0)} for o in objs}
 
     def _grant(self, ctx: Ctx, role: Role, checked: list[int], half: list[int]) -> None:
         bound = menu_service.tenant_grant(ctx.session, role.tenant_id)

@@ -42,20 +42,15 @@ class ScheduleService(CrudService):
         ctx.session.flush()
         return obj
 
-    def read_many(self, ctx: Ctx, objs: list[Any]) -> list[Any]:
+    def extras(self, ctx: Ctx, objs: list[Any]) -> dict[int, dict[str, Any]]:
         types = engine.job_types()
         live = service.live_statuses(ctx.session, [o.last_run_id for o in objs])
-        out = []
+        out = {}
         for o in objs:
-            values = {c.key: getattr(o, c.key) for c in ScheduleJob.__table__.columns}
             jt = types.get(o.job_type)
-            values["job_type_name"] = jt.zh if jt else f"{o.job_type}（不可用）"
-            values["last_status"] = live.get(o.last_run_id, o.last_status)
-            out.append(ScheduleRead.model_validate(values))
+            out[o.id] = {"job_type_name": jt.zh if jt else f"{o.job_type}（不可用）",
+                         "last_status": live.get(o.last_run_id, o.last_status)}
         return out
-
-    def read(self, ctx: Ctx, obj: Any) -> Any:
-        return self.read_many(ctx, [obj])[0]
 
 
 resource = Resource(

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from radix.core.errors import Conflict
 from radix.core.listing import Filter
-from radix.core.resource import Action, CrudService, Ctx, Resource
+from radix.core.resource import Action, CrudService, Ctx, Resource, tenant_names
 from radix.core.schemas import Status
 from radix.core.tenancy import SYSTEM, scoped
 from radix.platform.tenant import service
@@ -22,20 +22,9 @@ from radix.platform.tenant.schemas import (
 
 
 class TenantService(CrudService):
-    def read_many(self, ctx: Ctx, objs: list[Any]) -> list[Any]:
-        parent_ids = {o.parent_id for o in objs if o.parent_id}
-        with scoped(ctx.session, SYSTEM):
-            names = dict(ctx.session.execute(sa.select(Tenant.id, Tenant.name).where(Tenant.id.in_(parent_ids))).all()) if parent_ids else {}
-        return [self._read(o, names.get(o.parent_id)) for o in objs]
-
-    def read(self, ctx: Ctx, obj: Any) -> Any:
-        return self.read_many(ctx, [obj])[0]
-
-    @staticmethod
-    def _read(obj: Tenant, parent_name: str | None) -> TenantRead:
-        values = {c.key: getattr(obj, c.key) for c in Tenant.__table__.columns}
-        values.update(login_url=service.login_url(obj), parent_name=parent_name)
-        return TenantRead.model_validate(values)
+    def extras(self, ctx: Ctx, objs: list[Any]) -> dict[int, dict[str, Any]]:
+        parents = tenant_names(ctx.session, {o.parent_id for o in objs})
+        return {o.id: {"login_url": service.login_url(o), "parent_name": parents.get(o.parent_id)} for o in objs}
 
     def create(self, ctx: Ctx, data: Any) -> Any:
         return service.create(ctx.session, ctx.principal, data)
