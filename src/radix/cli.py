@@ -23,6 +23,9 @@ def _apply(data_dir: str | None = None, **env: object) -> None:
     reset_settings()
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    import radix.registry
+
+    radix.registry.load_all()  # every model, job type and dictionary, whatever the command touches
 
 
 @click.group()
@@ -112,9 +115,6 @@ def web(host: str | None, port: int | None, data_dir: str | None, processes: int
 def worker(data_dir: str | None, workers: int, scheduler: bool) -> None:
     """A job consumer (Huey on SQLite by default, Redis when RADIX_REDIS_URL is set)."""
     _apply(data_dir)
-    import radix.registry
-
-    radix.registry.load_all()
     from radix.core.jobs import engine
     from radix.platform import api  # noqa: F401
 
