@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from radix.core.db import Base, Entity, JSONType, UTCDateTime, enum_column
 from radix.core.schemas import LabeledEnum, Status
 from radix.core.tenancy import TenantMixin
+from radix.core.crypto import SealedString
 
 
 class Channel(LabeledEnum):
@@ -59,7 +60,7 @@ class SmsSetting(Entity, TenantMixin, Base):
     provider: Mapped[SmsProvider] = mapped_column(enum_column(SmsProvider), default=SmsProvider.LOCAL)
     access_key_id: Mapped[str | None] = mapped_column(sa.String(64))
     #: write-only: never returned by the API
-    access_key_secret: Mapped[str | None] = mapped_column(sa.String(128))
+    access_key_secret: Mapped[str | None] = mapped_column(SealedString())
     sign_name: Mapped[str | None] = mapped_column(sa.String(32))
     region_id: Mapped[str] = mapped_column(sa.String(32), default="cn-hangzhou")
     endpoint: Mapped[str] = mapped_column(sa.String(128), default="dysmsapi.aliyuncs.com")
@@ -78,7 +79,7 @@ class EmailSetting(Entity, TenantMixin, Base):
     security: Mapped[SmtpSecurity] = mapped_column(enum_column(SmtpSecurity), default=SmtpSecurity.SSL)
     username: Mapped[str | None] = mapped_column(sa.String(128))
     #: write-only: never returned by the API
-    password: Mapped[str | None] = mapped_column(sa.String(256))
+    password: Mapped[str | None] = mapped_column(SealedString())
     from_address: Mapped[str | None] = mapped_column(sa.String(128))
     from_name: Mapped[str | None] = mapped_column(sa.String(64))
     timeout_seconds: Mapped[int] = mapped_column(sa.Integer, default=10)
