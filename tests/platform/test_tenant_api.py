@@ -239,3 +239,18 @@ def test_list_filters_sort_and_export(sysadmin):
     header = [c.value for c in ws[1]]
     assert "机构名称" in header and "登录地址" in header
     assert ws.max_row == 2 and body["name"] in [c.value for c in ws[2]]
+
+
+def test_regional_admin_opens_only_apps_it_holds_within_its_validity(sysadmin, new_tenant):
+    region, region_admin = new_tenant(kind="regional")
+    member = region_admin.ok("POST", "/api/v1/platform/tenants", status=201, json=_body())
+    today = dt.date.today()
+    year = {"billingMode": "yearly", "validFrom": today.isoformat(), "validUntil": (today + dt.timedelta(days=365)).isoformat()}
+    r = region_admin.put(f"/api/v1/platform/tenants/{member['id']}/apps/ai", json=year)
+    assert r.status_code == 403 and r.json()["code"] == "GRANT_OUT_OF_SCOPE"
+    sysadmin.ok("PUT", f"/api/v1/platform/tenants/{region['id']}/apps/ai", json=year)
+    longer = {**year, "validUntil": (today + dt.timedelta(days=400)).isoformat()}
+    r = region_admin.put(f"/api/v1/platform/tenants/{member['id']}/apps/ai", json=longer)
+    assert r.status_code == 422 and r.json()["fields"][0]["field"] == "validUntil"
+    card = region_admin.ok("PUT", f"/api/v1/platform/tenants/{member['id']}/apps/ai", json=year)
+    assert card["status"] == "normal" and card["billingMode"] == "yearly"
