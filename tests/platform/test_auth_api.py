@@ -260,3 +260,10 @@ def test_public_site_for_the_login_page(client):
     assert r.status_code == 200 and body["tenant"]["code"] == "demo-a"
     assert "隐私政策" in body["privacyPolicy"] and "用户协议" in body["userAgreement"]
     assert client.get("/api/v1/public/site").json()["tenant"] is None
+
+
+def test_login_by_sub_institution_name(new_tenant, client):
+    tenant, admin = new_tenant()
+    admin.ok("POST", "/api/v1/platform/institutions", status=201, json={"code": "NORTH-X", "name": "北院区独有名称"})
+    r = _login(client, "北院区独有名称", "admin", "Admin123")
+    assert r.status_code == 200 and r.json()["me"]["tenant"]["code"] == tenant["code"]

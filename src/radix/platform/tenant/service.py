@@ -68,7 +68,18 @@ def find_for_login(session: Session, text: str) -> Tenant | None:
     for row in rows:
         if row.code == text:
             return row
-    return rows[0] if len(rows) == 1 else (rows[0] if rows else None)
+    if rows:
+        return rows[0]
+    # 机构名称 / 机构 ID of a sub-institution (院区) lead to the tenant it belongs to
+    from radix.platform.institution.models import Institution
+
+    with scoped(session, SYSTEM):
+        tenant_ids = session.scalars(
+            sa.select(Institution.tenant_id).where(sa.or_(Institution.name == text, Institution.code == text)).distinct()
+        ).all()
+        if len(tenant_ids) == 1:
+            return session.get(Tenant, tenant_ids[0])
+    return None
 
 
 def get_platform(session: Session) -> Tenant | None:
