@@ -39,7 +39,7 @@ def run() -> list[str]:
 
     created = bootstrap.run(admin_password=DEMO_PASSWORD)
     lines = ["Radix demo accounts (密码均为 Radix2026，请登录后立即修改):", ""]
-    lines.append(f"  platform  sysadmin  平台管理员" + ("" if created or created is None else ""))
+    lines.append("  platform  sysadmin  平台管理员（超级管理员）")
     with session_scope() as s:
         set_scope(s, SYSTEM)
         platform = tenant_service.get_platform(s)
@@ -79,8 +79,9 @@ def run() -> list[str]:
                         s.add(account)
                         s.flush()
                         account_service.set_roles(s, account, [roles[role_key].id])
-            for username, person, role_key in ACCOUNTS:
-                lines.append(f"  {code:<8}  {username:<8}  {person}（{roles[role_key].name}）")
+            for username, _, role_key in ACCOUNTS:
+                name = s.scalar(sa.select(Account.name).where(Account.tenant_id == tenant.id, Account.username == username))
+                lines.append(f"  {code:<8}  {username:<8}  {name}（{roles[role_key].name}）")
     lines.append("")
     lines.append("登录地址：/login?tid=<租户>，例如 http://127.0.0.1:8000/login?tid=demo-a")
     return lines
