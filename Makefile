@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 RADIX := $(VENV)/bin/radix
 DATA_DIR ?= ./var
 PYTEST_WORKERS ?= 2
-APT_PACKAGES := postgresql redis-server
+APT_PACKAGES := postgresql redis-server chromium fonts-wqy-microhei
 
 .PHONY: run test setup web test-deps test-python test-sqlite test-postgres test-web bench clean
 
@@ -51,7 +51,7 @@ PYTEST = $(VENV)/bin/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup -p no:cache
 
 test-sqlite: setup
 	@echo "== Python suite on SQLite =="
-	@$(PYTEST) tests; rc=$$?; if [ $$rc -eq 5 ]; then rc=0; fi; exit $$rc
+	@RADIX_E2E_REQUIRED=$$([ -f web/package.json ] && echo 1) $(PYTEST) tests; rc=$$?; if [ $$rc -eq 5 ]; then rc=0; fi; exit $$rc
 
 test-postgres: setup
 	@echo "== Python suite on PostgreSQL =="

@@ -566,6 +566,27 @@ def _constraints(info: FieldInfo) -> dict[str, Any]:
     return out
 
 
+_NO_DEFAULT = object()
+
+
+def _json_default(info: FieldInfo) -> Any:
+    """A field's default as the form should start with it (None, scalars, enum values, empty lists)."""
+    if info.default_factory is not None:
+        try:
+            value = info.default_factory()  # type: ignore[call-arg]
+        except TypeError:
+            return _NO_DEFAULT
+    else:
+        value = info.default
+    if isinstance(value, enum.Enum):
+        return value.value
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, (list, dict)) and not value:
+        return value
+    return _NO_DEFAULT
+
+
 def describe_fields(
     read: type[BaseModel],
     *,
@@ -600,7 +621,18 @@ def describe_fields(
                     entry["help"] = info.description
                 seen[key] = entry
                 order.append(key)
+            else:
+                # a hint given only on the create/update model (widget, dictionary, help) still counts
+                for hint in ("dict", "widget", "masked"):
+                    if hint in extra and hint not in entry:
+                        entry[hint] = extra[hint]
+                if info.description and "help" not in entry:
+                    entry["help"] = info.description
             entry.update(_constraints(info))
+            if role == "create" and not info.is_required():
+                default = _json_default(info)
+                if default is not _NO_DEFAULT:
+                    entry["default"] = default
             if role == "read":
                 entry["inColumns"] = True
             elif role == "create":

@@ -33,6 +33,8 @@ export interface FieldDesc {
   max?: number
   pattern?: string
   sortable?: boolean
+  /** the value a create form starts with */
+  default?: any
 }
 
 export interface FilterDesc {

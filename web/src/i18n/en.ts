@@ -69,6 +69,12 @@ export default {
     selected: '{n} selected',
     required: '{field} is required',
     sync: 'Sync',
+    addTitle: 'Add {name}',
+    editTitle: 'Edit {name}',
+    viewTitle: '{name} details',
+    importTitle: 'Import {name}',
+    inputField: 'Enter {field}',
+    selectField: 'Select {field}',
   },
   import: {
     title: 'Import',

@@ -73,6 +73,12 @@ export default {
     selected: '已选择 {n} 项',
     required: '{field}不能为空',
     sync: '数据同步',
+    addTitle: '新增{name}',
+    editTitle: '编辑{name}',
+    viewTitle: '查看{name}',
+    importTitle: '导入{name}',
+    inputField: '请输入{field}',
+    selectField: '请选择{field}',
   },
   import: {
     title: '导入数据',

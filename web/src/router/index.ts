@@ -80,6 +80,10 @@ router.beforeEach(async (to) => {
     addRoutes(auth.me!.menus)
     return to.fullPath
   }
+  if (to.name === 'not-found' && !auth.loggedIn) {
+    // an unknown page before login is most likely a menu page: log in first, then come back
+    return { path: '/login', query: { redirect: to.fullPath } }
+  }
   if (to.meta.public) {
     if (to.name === 'login' && auth.loggedIn && !to.query.tid) return { path: '/' }
     return true

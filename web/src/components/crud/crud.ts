@@ -25,6 +25,12 @@ export interface CrudSchema {
   rowOps?: { view?: boolean; edit?: boolean; delete?: boolean }
   /** width of the operation column */
   opWidth?: number
+  /** the label of the 新增 button and dialog (e.g. 添加 IP) */
+  addLabel?: { zh: string; en: string }
+  /** row actions the page runs itself (emitted as `action`, like GET ones), e.g. one that shows progress */
+  pageActions?: string[]
+  /** values a 新增 form starts with (a switch that defaults to on: the descriptor carries no defaults) */
+  formDefaults?: Record<string, unknown>
 }
 
 export interface ListState {
@@ -115,7 +121,8 @@ export function editValues(fields: FieldDesc[], row: Record<string, any>): Recor
 export function createValues(fields: FieldDesc[], defaults: Record<string, any> = {}): Record<string, any> {
   const values: Record<string, any> = {}
   for (const f of fields) {
-    if (f.type === 'array') values[f.name] = []
+    if ('default' in f) values[f.name] = JSON.parse(JSON.stringify(f.default))
+    else if (f.type === 'array') values[f.name] = []
     else if (f.type === 'boolean') values[f.name] = false
     else if (f.type === 'enum' && f.required && f.options?.length) values[f.name] = f.options[0].value
     else values[f.name] = null
