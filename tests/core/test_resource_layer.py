@@ -197,3 +197,18 @@ def test_created_by_is_stamped(new_tenant):
     with system_session() as s:
         row = s.get(Department, d["id"])
         assert row.created_by == "admin" and row.tenant_id == admin.me["tenant"]["id"]
+
+
+def test_descriptor_keeps_hints_given_only_on_the_form_models(sysadmin):
+    fields = {f["name"]: f for f in sysadmin.ok("GET", "/api/v1/meta/resources/account")["fields"]}
+    assert fields["tenantId"]["widget"] == "tenant-select"
+    assert fields["roleIds"]["widget"] == "role-select"
+    assert "3-20" in fields["username"]["help"]
+
+
+def test_descriptor_gives_form_defaults(sysadmin):
+    fields = {f["name"]: f for f in sysadmin.ok("GET", "/api/v1/meta/resources/department")["fields"]}
+    assert fields["status"]["default"] == "enabled" and fields["sort"]["default"] == 0
+    assert "default" not in fields["code"]  # required: no default
+    ip = {f["name"]: f for f in sysadmin.ok("GET", "/api/v1/meta/resources/ip_rule")["fields"]}
+    assert ip["enabled"]["default"] is True
