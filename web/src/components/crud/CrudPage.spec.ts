@@ -56,12 +56,12 @@ beforeEach(() => {
 
 afterEach(() => vi.unstubAllGlobals())
 
-async function mountPage() {
+async function mountPage(permissions?: string[]) {
   const pinia = createPinia()
   setActivePinia(pinia)
   const auth = useAuth()
   auth.me = {
-    permissions: ['platform:department:list', 'platform:department:query', 'platform:department:add', 'platform:department:edit', 'platform:department:remove', 'platform:department:export'],
+    permissions: permissions ?? ['platform:department:list', 'platform:department:query', 'platform:department:add', 'platform:department:edit', 'platform:department:remove', 'platform:department:export'],
     tenant: { kind: 'regional' },
     user: {},
   } as any
@@ -77,6 +77,13 @@ async function mountPage() {
 const lists = () => requests.filter((r) => r.method === 'GET' && r.url.startsWith('/api/v1/platform/departments'))
 
 describe('CrudPage', () => {
+  it('shows a toolbar button only with its permission (v-hasPermi)', async () => {
+    const w = await mountPage(['platform:department:list', 'platform:department:export'])
+    expect(w.find('[data-testid="crud-add"]').exists()).toBe(false)
+    expect(w.find('[data-testid="crud-export"]').exists()).toBe(true)
+    w.unmount()
+  })
+
   it('loads the first page newest first and renders the rows', async () => {
     const w = await mountPage()
     expect(lists()[0].url).toBe('/api/v1/platform/departments?page=1&pageSize=10')
