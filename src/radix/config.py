@@ -29,6 +29,14 @@ class Settings(BaseSettings):
     #: console base URL used to build tenant login URLs, e.g. https://radix.example.org
     public_url: str = ""
 
+    #: a re-sent SOP Instance UID: keep the stored one, overwrite it, or reject the new one
+    duplicate_policy: str = "keep"
+    #: calling AE titles that are not a registered node: refuse the association, or quarantine what they
+    #: send under the platform tenant
+    unknown_callers: str = "refuse"
+    #: receiver processes sharing the DICOM port (SO_REUSEPORT)
+    dicom_processes: int = 2
+
     #: run jobs in the calling process instead of a queue (tests, CLI one-shots)
     jobs_immediate: bool = False
     log_sql: bool = False

@@ -32,6 +32,7 @@ FACTORIES = {
     "department": lambda: {"code": "ISO1", "name": f"{MARK}科室"},
     "institution": lambda: {"code": "ISO-SUB", "name": f"{MARK}分院区", "shortName": "隔离分院"},
     "ip_rule": lambda: {"cidr": "10.77.0.0/16", "remark": MARK},
+    "dicom_node": lambda: {"name": f"{MARK}CT", "aeTitle": unique("ISO")[:16].upper(), "host": "10.77.0.5", "port": 104},
 }
 
 
@@ -74,6 +75,15 @@ def _seed_a(sysadmin, a, tenant_a):
 
 def _extra_seed(a):
     """Rows of resources owned by later domains; each domain adds its own line here."""
+    from pathlib import Path
+
+    from pydicom.data import get_testdata_file
+
+    from radix.imaging import store
+
+    # an image received for A (through the archive's one way in)
+    raw = Path(get_testdata_file("CT_small.dcm")).read_bytes()
+    assert store.ingest(raw, store.Arrival(tenant_id=a.me["tenant"]["id"], source="test")).ok
     try:
         types = a.ok("GET", "/api/v1/jobs/types")
     except AssertionError:

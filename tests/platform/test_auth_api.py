@@ -240,7 +240,7 @@ def test_me_has_user_tenant_permissions_and_menus(login_as):
     assert "ris:diagnosis:report" in me["permissions"]
     assert "ris:diagnosis:review" not in me["permissions"]  # 终审 is the director's
     assert "platform:account:list" not in me["permissions"]
-    assert [m["name"] for m in me["menus"]] == ["首页", "业务"]
+    assert [m["name"] for m in me["menus"]] == ["首页", "业务", "数据"]
     reviewer = login_as("demo-a", "reviewer")
     assert "ris:diagnosis:review" in reviewer.me["permissions"]
 

@@ -56,8 +56,8 @@ def test_workstations_group_top_level_modules(sysadmin, login_as):
     assert sysadmin.ok("GET", "/api/v1/platform/workstations?menuName=配置")["items"][0]["code"] == "system"
     doctor = login_as("demo-a", "doctor")
     mine = doctor.ok("GET", "/api/v1/platform/navigation/workstations")
-    assert [w["code"] for w in mine] == ["business"]
-    assert mine[0]["menus"][0]["name"] == "业务"
+    assert [w["code"] for w in mine] == ["data", "business"]
+    assert mine[1]["menus"][0]["name"] == "业务"
     ws = sysadmin.ok("POST", "/api/v1/platform/workstations", status=201,
                      json={"code": unique("ws"), "name": "登记工作站", "menuIds": [tree_id(sysadmin, "home")]})
     assert ws["menuNames"] == ["首页"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_platform_core
 Revises: 
-Create Date: 2026-11-28 05:53:23.470291
+Create Date: 2026-11-28 06:50:14.465866
 """
 
 from alembic import op
@@ -260,6 +260,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_hospital_type_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_hospital_type_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('image_event',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('sop_uid', sa.String(length=64), nullable=False),
+    sa.Column('study_uid', sa.String(length=64), nullable=True),
+    sa.Column('kind', sa.Enum('received', 'stored', 'indexed', 'forwarded', 'failed', name='eventkind', native_enum=False, length=16), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('node', sa.String(length=100), nullable=True),
+    sa.Column('message', sa.String(length=500), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_image_event_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_image_event'))
+    )
+    with op.batch_alter_table('image_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_image_event_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_image_event_sop_uid'), ['sop_uid'], unique=False)
+        batch_op.create_index(batch_op.f('ix_image_event_study_uid'), ['study_uid'], unique=False)
+        batch_op.create_index(batch_op.f('ix_image_event_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('institution',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('parent_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -390,6 +408,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_notify_template_scene'), ['scene'], unique=False)
         batch_op.create_index(batch_op.f('ix_notify_template_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_notify_template_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('patient',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('patient_id', sa.String(length=64), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=True),
+    sa.Column('name_search', sa.String(length=256), nullable=True),
+    sa.Column('birth_date', sa.String(length=8), nullable=True),
+    sa.Column('sex', sa.String(length=16), nullable=True),
+    sa.Column('id_number', sa.String(length=18), nullable=True),
+    sa.Column('visit_number', sa.String(length=64), nullable=True),
+    sa.Column('merged_into_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['merged_into_id'], ['patient.id'], name=op.f('fk_patient_merged_into_id_patient'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_patient_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_patient')),
+    sa.UniqueConstraint('tenant_id', 'patient_id', name=op.f('uq_patient_tenant_id_patient_id'))
+    )
+    with op.batch_alter_table('patient', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_patient_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patient_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patient_merged_into_id'), ['merged_into_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patient_name_search'), ['name_search'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patient_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patient_visit_number'), ['visit_number'], unique=False)
 
     op.create_table('person_type',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -696,6 +742,35 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_department_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_department_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('dicom_node',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('ae_title', sa.String(length=16), nullable=False),
+    sa.Column('host', sa.String(length=128), nullable=False),
+    sa.Column('port', sa.Integer(), nullable=False),
+    sa.Column('institution_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('allow_store', sa.Boolean(), nullable=False),
+    sa.Column('allow_find', sa.Boolean(), nullable=False),
+    sa.Column('allow_move', sa.Boolean(), nullable=False),
+    sa.Column('allow_get', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.Enum('enabled', 'disabled', name='status', native_enum=False, length=16), nullable=False),
+    sa.Column('last_echo_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('last_echo_ok', sa.Boolean(), nullable=True),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], name=op.f('fk_dicom_node_institution_id_institution'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_dicom_node_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dicom_node')),
+    sa.UniqueConstraint('ae_title', name=op.f('uq_dicom_node_ae_title'))
+    )
+    with op.batch_alter_table('dicom_node', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dicom_node_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_dicom_node_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('notify_log',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('channel', sa.Enum('sms', 'email', name='channel', native_enum=False, length=8), nullable=False),
@@ -741,6 +816,53 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('role_menu', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_role_menu_menu_id'), ['menu_id'], unique=False)
+
+    op.create_table('study',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('study_uid', sa.String(length=64), nullable=False),
+    sa.Column('patient_ref', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('institution_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('patient_id', sa.String(length=64), nullable=True),
+    sa.Column('patient_name', sa.String(length=200), nullable=True),
+    sa.Column('patient_name_search', sa.String(length=256), nullable=True),
+    sa.Column('patient_birth_date', sa.String(length=8), nullable=True),
+    sa.Column('patient_sex', sa.String(length=16), nullable=True),
+    sa.Column('study_date', sa.String(length=8), nullable=True),
+    sa.Column('study_time', sa.String(length=16), nullable=True),
+    sa.Column('accession_number', sa.String(length=64), nullable=True),
+    sa.Column('study_id', sa.String(length=16), nullable=True),
+    sa.Column('description', sa.String(length=128), nullable=True),
+    sa.Column('referring_physician', sa.String(length=200), nullable=True),
+    sa.Column('institution_name', sa.String(length=128), nullable=True),
+    sa.Column('modalities', sa.String(length=128), nullable=False),
+    sa.Column('body_part', sa.String(length=64), nullable=True),
+    sa.Column('num_series', sa.Integer(), nullable=False),
+    sa.Column('num_instances', sa.Integer(), nullable=False),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('attributes', sa.Text(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['institution_id'], ['institution.id'], name=op.f('fk_study_institution_id_institution'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['patient_ref'], ['patient.id'], name=op.f('fk_study_patient_ref_patient'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_study_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_study')),
+    sa.UniqueConstraint('tenant_id', 'study_uid', name=op.f('uq_study_tenant_id_study_uid'))
+    )
+    with op.batch_alter_table('study', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_study_accession_number'), ['accession_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_study_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_study_institution_id'), ['institution_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_study_patient_id'), ['patient_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_study_patient_name_search'), ['patient_name_search'], unique=False)
+        batch_op.create_index(batch_op.f('ix_study_patient_ref'), ['patient_ref'], unique=False)
+        batch_op.create_index(batch_op.f('ix_study_received_at'), ['received_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_study_study_date'), ['study_date'], unique=False)
+        batch_op.create_index(batch_op.f('ix_study_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('account',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -809,6 +931,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_exam_item_modality_code'), ['modality_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_exam_item_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('series',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('series_uid', sa.String(length=64), nullable=False),
+    sa.Column('study_ref', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('modality', sa.String(length=16), nullable=True),
+    sa.Column('series_number', sa.Integer(), nullable=True),
+    sa.Column('description', sa.String(length=128), nullable=True),
+    sa.Column('body_part', sa.String(length=64), nullable=True),
+    sa.Column('series_date', sa.String(length=8), nullable=True),
+    sa.Column('num_instances', sa.Integer(), nullable=False),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
+    sa.Column('attributes', sa.Text(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['study_ref'], ['study.id'], name=op.f('fk_series_study_ref_study'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_series_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_series')),
+    sa.UniqueConstraint('tenant_id', 'series_uid', name=op.f('uq_series_tenant_id_series_uid'))
+    )
+    with op.batch_alter_table('series', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_series_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_series_modality'), ['modality'], unique=False)
+        batch_op.create_index(batch_op.f('ix_series_study_ref'), ['study_ref'], unique=False)
+        batch_op.create_index(batch_op.f('ix_series_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('account_role',
     sa.Column('account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('role_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -840,9 +990,54 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_auth_session_account_id'), ['account_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_auth_session_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('instance',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('sop_uid', sa.String(length=64), nullable=False),
+    sa.Column('series_ref', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('study_ref', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('sop_class_uid', sa.String(length=64), nullable=False),
+    sa.Column('instance_number', sa.Integer(), nullable=True),
+    sa.Column('transfer_syntax', sa.String(length=64), nullable=False),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
+    sa.Column('blob_key', sa.String(length=200), nullable=False),
+    sa.Column('num_frames', sa.Integer(), nullable=False),
+    sa.Column('rows', sa.Integer(), nullable=True),
+    sa.Column('columns', sa.Integer(), nullable=True),
+    sa.Column('pixel_offset', sa.BigInteger(), nullable=True),
+    sa.Column('pixel_length', sa.BigInteger(), nullable=True),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('calling_ae', sa.String(length=16), nullable=True),
+    sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('metadata_json', sa.Text(), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['series_ref'], ['series.id'], name=op.f('fk_instance_series_ref_series'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['study_ref'], ['study.id'], name=op.f('fk_instance_study_ref_study'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_instance_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_instance')),
+    sa.UniqueConstraint('tenant_id', 'sop_uid', name=op.f('uq_instance_tenant_id_sop_uid'))
+    )
+    with op.batch_alter_table('instance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_instance_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_instance_received_at'), ['received_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_instance_series_ref'), ['series_ref'], unique=False)
+        batch_op.create_index(batch_op.f('ix_instance_study_ref'), ['study_ref'], unique=False)
+        batch_op.create_index(batch_op.f('ix_instance_tenant_id'), ['tenant_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('instance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_instance_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_instance_study_ref'))
+        batch_op.drop_index(batch_op.f('ix_instance_series_ref'))
+        batch_op.drop_index(batch_op.f('ix_instance_received_at'))
+        batch_op.drop_index(batch_op.f('ix_instance_created_at'))
+
+    op.drop_table('instance')
     with op.batch_alter_table('auth_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auth_session_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_auth_session_account_id'))
@@ -852,6 +1047,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_account_role_role_id'))
 
     op.drop_table('account_role')
+    with op.batch_alter_table('series', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_series_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_series_study_ref'))
+        batch_op.drop_index(batch_op.f('ix_series_modality'))
+        batch_op.drop_index(batch_op.f('ix_series_created_at'))
+
+    op.drop_table('series')
     with op.batch_alter_table('exam_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_item_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_exam_item_modality_code'))
@@ -866,6 +1068,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_account_created_at'))
 
     op.drop_table('account')
+    with op.batch_alter_table('study', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_study_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_study_study_date'))
+        batch_op.drop_index(batch_op.f('ix_study_received_at'))
+        batch_op.drop_index(batch_op.f('ix_study_patient_ref'))
+        batch_op.drop_index(batch_op.f('ix_study_patient_name_search'))
+        batch_op.drop_index(batch_op.f('ix_study_patient_id'))
+        batch_op.drop_index(batch_op.f('ix_study_institution_id'))
+        batch_op.drop_index(batch_op.f('ix_study_created_at'))
+        batch_op.drop_index(batch_op.f('ix_study_accession_number'))
+
+    op.drop_table('study')
     with op.batch_alter_table('role_menu', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_role_menu_menu_id'))
 
@@ -880,6 +1094,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_notify_log_channel'))
 
     op.drop_table('notify_log')
+    with op.batch_alter_table('dicom_node', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dicom_node_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_dicom_node_created_at'))
+
+    op.drop_table('dicom_node')
     with op.batch_alter_table('department', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_department_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_department_created_at'))
@@ -957,6 +1176,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_person_type_created_at'))
 
     op.drop_table('person_type')
+    with op.batch_alter_table('patient', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_patient_visit_number'))
+        batch_op.drop_index(batch_op.f('ix_patient_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_patient_name_search'))
+        batch_op.drop_index(batch_op.f('ix_patient_merged_into_id'))
+        batch_op.drop_index(batch_op.f('ix_patient_id_number'))
+        batch_op.drop_index(batch_op.f('ix_patient_created_at'))
+
+    op.drop_table('patient')
     with op.batch_alter_table('notify_template', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notify_template_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_notify_template_status'))
@@ -990,6 +1218,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_institution_created_at'))
 
     op.drop_table('institution')
+    with op.batch_alter_table('image_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_image_event_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_image_event_study_uid'))
+        batch_op.drop_index(batch_op.f('ix_image_event_sop_uid'))
+        batch_op.drop_index(batch_op.f('ix_image_event_at'))
+
+    op.drop_table('image_event')
     with op.batch_alter_table('hospital_type', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_hospital_type_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_hospital_type_status'))

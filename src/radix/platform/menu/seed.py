@@ -99,6 +99,39 @@ TREE: list[Node] = [
         icon="Briefcase", app="ris",
     ),
     directory(
+        "data", "数据", "Data",
+        group(
+            "data.imaging", "影像数据", "Imaging data",
+            page("data.imaging.study", "检查列表", "Studies", "imaging:study", "/imaging/study",
+                 "imaging/study/index", buttons=(("query", "查询", "Query"), ("export", "导出", "Export"),
+                                                  ("remove", "删除", "Delete"), ("view", "阅片", "Open viewer"))),
+            page("data.imaging.instance", "影像数据", "Images", "imaging:instance", "/imaging/instance",
+                 "imaging/instance/index", buttons=(("query", "查询", "Query"), ("export", "导出", "Export"),
+                                                     ("download", "下载", "Download"))),
+            page("data.imaging.patient", "患者列表", "Patients", "imaging:patient", "/imaging/patient",
+                 "imaging/patient/index", buttons=(("query", "查询", "Query"), ("export", "导出", "Export"),
+                                                    ("merge", "合并", "Merge"), ("unmerge", "撤销合并", "Undo merge"))),
+            page("data.imaging.upload", "本地上传", "Upload", "imaging:upload", "/imaging/upload",
+                 "imaging/upload/index", buttons=(("query", "查询", "Query"), ("add", "上传", "Upload"),
+                                                   ("cancel", "取消上传", "Cancel"))),
+            page("data.imaging.share", "调阅记录", "Shares and views", "imaging:share", "/imaging/share",
+                 "imaging/share/index", buttons=(("query", "查询", "Query"), ("add", "分享", "Share"),
+                                                  ("remove", "撤销", "Revoke"), ("export", "导出", "Export"))),
+        ),
+        icon="DataAnalysis",
+    ),
+    directory(
+        "monitor", "监控", "Monitor",
+        group(
+            "monitor.imaging", "影像监控", "Imaging monitor",
+            page("monitor.imaging.receive", "接收队列", "Receive queue", "imaging:event", "/imaging/receive",
+                 "imaging/receive/index", buttons=(("query", "查询", "Query"), ("export", "导出", "Export"))),
+            page("monitor.imaging.storage", "数据存储", "Storage", "imaging:storage", "/imaging/storage",
+                 "imaging/storage/index", buttons=(("query", "查询", "Query"),)),
+        ),
+        icon="Monitor",
+    ),
+    directory(
         "system", "配置", "Settings",
         group(
             "system.access", "权限管理", "Access",
@@ -132,6 +165,11 @@ TREE: list[Node] = [
             page("system.org.security", "安全策略", "Security policy", "platform:security", "/system/security",
                  "platform/security/index", buttons=SETTINGS_BUTTONS + (("add", "添加IP", "Add IP"),
                                                                        ("remove", "删除IP", "Delete IP"))),
+        ),
+        group(
+            "system.dicom", "影像设置", "Imaging",
+            page("system.dicom.node", "DICOM节点", "DICOM nodes", "imaging:node", "/system/dicom-node",
+                 "imaging/node/index", extra=(("echo", "连通测试", "C-ECHO"),)),
         ),
         group(
             "system.billing", "账户管理", "Billing",
@@ -198,11 +236,13 @@ TENANT_DEFAULTS: dict[str, dict[str, Any]] = {
 #: built-in roles and their default grants (manual 4 §8.1.3), as include/exclude key prefixes
 ROLE_DEFAULTS: dict[str, dict[str, Any]] = {
     "super_admin": {"name": "超级管理员", "include": ["*"], "exclude": [], "sort": 1},
-    "director": {"name": "科室主任", "include": ["home", "business", "data", "stats", "apps"], "exclude": [], "sort": 2},
+    "director": {"name": "科室主任", "include": ["home", "business", "data", "monitor", "stats", "apps"], "exclude": [],
+                 "sort": 2},
     "clinician": {
         "name": "临床医生",
         "include": ["home", "business", "data"],
-        "exclude": ["business.diagnosis.list.review"],
+        "exclude": ["business.diagnosis.list.review", "data.imaging.patient.merge", "data.imaging.patient.unmerge",
+                    "data.imaging.study.remove"],
         "sort": 3,
     },
 }

@@ -1,0 +1,374 @@
+"""Ingest: every way in (DIMSE C-STORE, STOW-RS, ZIP upload, the demo) ends here.
+
+An instance is made durable first (the blob store fsyncs and renames), then indexed in one
+transaction; only when that transaction has committed does the caller acknowledge it. Pixel data is
+never decoded: the header is parsed, the instance's DICOM JSON is kept with bulk data replaced by
+BulkDataURI templates, and the Pixel Data position is remembered so frames can be served by offset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pydicom
+import sqlalchemy as sa
+from pydicom.dataset import Dataset
+from pydicom.errors import InvalidDicomError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from radix.config import get_settings
+from radix.core.db import session_scope, utcnow
+from radix.core.storage import blobs
+from radix.core.tenancy import Scope, set_scope
+from radix.imaging.models import EventKind, ImageEvent, Instance, Patient, Series, Study
+
+log = logging.getLogger(__name__)
+
+#: placeholder in stored BulkDataURIs, replaced by the DICOMweb base URL when served
+BULK_BASE = "{wado}"
+BULK_THRESHOLD = 1024
+
+#: DICOM status codes (PS3.4 B.2.3 / PS3.7 C)
+SUCCESS = 0x0000
+WARNING_COERCED = 0xB000
+FAILURE_CANNOT_UNDERSTAND = 0xC000
+FAILURE_OUT_OF_RESOURCES = 0xA700
+FAILURE_DUPLICATE_REJECTED = 0xA900
+FAILURE_REFUSED = 0x0124
+
+STUDY_TAGS = (
+    "SpecificCharacterSet", "StudyDate", "StudyTime", "AccessionNumber", "ReferringPhysicianName",
+    "StudyDescription", "PatientName", "PatientID", "IssuerOfPatientID", "PatientBirthDate", "PatientSex",
+    "StudyInstanceUID", "StudyID", "InstitutionName", "PatientAge",
+)
+SERIES_TAGS = (
+    "SpecificCharacterSet", "Modality", "SeriesDescription", "SeriesNumber", "SeriesInstanceUID",
+    "BodyPartExamined", "SeriesDate", "SeriesTime", "PerformedProcedureStepStartDate",
+    "PerformedProcedureStepStartTime", "Laterality",
+)
+
+
+class IngestError(Exception):
+    def __init__(self, message: str, status: int = FAILURE_CANNOT_UNDERSTAND) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Arrival:
+    """Where an instance comes from: the tenant and institution it belongs to, and how it came."""
+
+    tenant_id: int
+    institution_id: int | None = None
+    source: str = "dimse"
+    calling_ae: str | None = None
+    node: str | None = None
+
+
+@dataclass
+class Parsed:
+    raw: bytes
+    dataset: Dataset
+    transfer_syntax: str
+    sop_uid: str
+    sop_class_uid: str
+    study_uid: str
+    series_uid: str
+    metadata_json: str
+    pixel_offset: int | None
+    pixel_length: int | None
+
+
+@dataclass
+class IngestResult:
+    status: int
+    sop_uid: str | None
+    study_uid: str | None = None
+    series_uid: str | None = None
+    sop_class_uid: str | None = None
+    message: str = ""
+    duplicate: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (SUCCESS, WARNING_COERCED)
+
+
+def _text(ds: Dataset, keyword: str, limit: int | None = None) -> str | None:
+    value = ds.get(keyword)
+    if value is None or value == "":
+        return None
+    if isinstance(value, pydicom.multival.MultiValue):
+        value = "\\".join(str(v) for v in value)
+    text = str(value).strip().replace("\x00", "")
+    if not text:
+        return None
+    return text[:limit] if limit else text
+
+
+def _int(ds: Dataset, keyword: str) -> int | None:
+    try:
+        value = ds.get(keyword)
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def name_search(name: str | None) -> str | None:
+    """PatientName as fuzzy matching sees it: lower case, component and group separators as spaces."""
+    if not name:
+        return None
+    return re.sub(r"\s+", " ", name.replace("^", " ").replace("=", " ")).strip().lower() or None
+
+
+def _bulk_uri(study: str, series: str, sop: str) -> Any:
+    def handler(elem: Any) -> str:
+        return f"{BULK_BASE}/studies/{study}/series/{series}/instances/{sop}/bulkdata/{elem.tag:08X}"
+
+    return handler
+
+
+def parse(raw: bytes) -> Parsed:
+    """Read a Part 10 file's header (no pixel decoding) and build its DICOM JSON."""
+    try:
+        ds = pydicom.dcmread(io.BytesIO(raw), defer_size=BULK_THRESHOLD)
+    except (InvalidDicomError, EOFError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError) as exc:
+        raise IngestError(f"不是有效的 DICOM 文件：{exc}") from None
+    meta = getattr(ds, "file_meta", None)
+    ts = str(getattr(meta, "TransferSyntaxUID", "") or "")
+    sop_uid = _text(ds, "SOPInstanceUID") or _text(meta, "MediaStorageSOPInstanceUID") if meta else _text(ds, "SOPInstanceUID")
+    sop_class = _text(ds, "SOPClassUID") or (_text(meta, "MediaStorageSOPClassUID") if meta else None)
+    study_uid = _text(ds, "StudyInstanceUID")
+    series_uid = _text(ds, "SeriesInstanceUID")
+    missing = [k for k, v in (("SOPInstanceUID", sop_uid), ("SOPClassUID", sop_class), ("StudyInstanceUID", study_uid),
+                              ("SeriesInstanceUID", series_uid), ("TransferSyntaxUID", ts)) if not v]
+    if missing:
+        raise IngestError("缺少必需的 DICOM 属性：" + "、".join(missing))
+    for uid in (sop_uid, study_uid, series_uid):
+        if len(uid) > 64 or not re.fullmatch(r"[0-9.]+", uid):
+            raise IngestError(f"UID 格式不正确：{uid[:80]}")
+    pixel_offset = pixel_length = None
+    raw_pixel = ds.get_item(0x7FE00010, keep_deferred=True) if 0x7FE00010 in ds else None
+    if raw_pixel is not None and getattr(raw_pixel, "value_tell", None) is not None:
+        pixel_offset = int(raw_pixel.value_tell)
+        length = raw_pixel.length
+        pixel_length = None if length == 0xFFFFFFFF else int(length)
+    try:
+        as_json = ds.to_json_dict(bulk_data_threshold=BULK_THRESHOLD,
+                                  bulk_data_element_handler=_bulk_uri(study_uid, series_uid, sop_uid))
+    except Exception as exc:  # a malformed element: keep what can be said, refuse the rest
+        raise IngestError(f"DICOM 属性无法解析：{exc}") from None
+    return Parsed(
+        raw=raw,
+        dataset=ds,
+        transfer_syntax=ts,
+        sop_uid=sop_uid,
+        sop_class_uid=sop_class,
+        study_uid=study_uid,
+        series_uid=series_uid,
+        metadata_json=json.dumps(as_json, ensure_ascii=False, separators=(",", ":")),
+        pixel_offset=pixel_offset,
+        pixel_length=pixel_length,
+    )
+
+
+def _subset(metadata: str, keywords: tuple[str, ...]) -> str:
+    from pydicom.datadict import tag_for_keyword
+
+    data = json.loads(metadata)
+    tags = {f"{tag_for_keyword(k):08X}" for k in keywords if tag_for_keyword(k) is not None}
+    return json.dumps({k: v for k, v in data.items() if k in tags}, ensure_ascii=False, separators=(",", ":"))
+
+
+def blob_key(tenant_id: int, parsed: Parsed) -> str:
+    digest = hashlib.sha1(f"{parsed.study_uid}/{parsed.series_uid}/{parsed.sop_uid}".encode()).hexdigest()
+    return f"dicom/{tenant_id}/{digest[:2]}/{digest}.dcm"
+
+
+def duplicate_policy() -> str:
+    return get_settings().duplicate_policy
+
+
+def ingest(raw: bytes, arrival: Arrival) -> IngestResult:
+    """Store and index one Part 10 file. Returns only when it is durable and committed (or refused)."""
+    try:
+        parsed = parse(raw)
+    except IngestError as exc:
+        _record_failure(arrival, None, None, str(exc))
+        return IngestResult(status=exc.status, sop_uid=None, message=str(exc))
+    for attempt in range(5):
+        try:
+            return _store_and_index(parsed, arrival)
+        except IntegrityError:
+            # another receiver created the same patient/study/series at the same moment: index again
+            time.sleep(0.01 * (attempt + 1))
+        except OSError as exc:
+            _record_failure(arrival, parsed.sop_uid, parsed.study_uid, f"存储失败：{exc}")
+            return IngestResult(status=FAILURE_OUT_OF_RESOURCES, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid,
+                                message=f"存储失败：{exc}")
+    return IngestResult(status=FAILURE_OUT_OF_RESOURCES, sop_uid=parsed.sop_uid, message="索引冲突，请重试")
+
+
+def _scope(arrival: Arrival) -> Scope:
+    return Scope(tenant_id=arrival.tenant_id, visible=frozenset({arrival.tenant_id}), actor=arrival.calling_ae or arrival.source)
+
+
+def _record_failure(arrival: Arrival, sop_uid: str | None, study_uid: str | None, message: str) -> None:
+    try:
+        with session_scope() as s:
+            set_scope(s, _scope(arrival))
+            s.add(ImageEvent(tenant_id=arrival.tenant_id, sop_uid=sop_uid or "-", study_uid=study_uid,
+                             kind=EventKind.FAILED, node=arrival.node, message=message[:500]))
+    except Exception:  # the failure itself must not break the association
+        log.exception("could not record a failed instance")
+
+
+def _store_and_index(parsed: Parsed, arrival: Arrival) -> IngestResult:
+    received = utcnow()
+    with session_scope() as s:
+        set_scope(s, _scope(arrival))
+        existing = s.scalar(sa.select(Instance).where(Instance.tenant_id == arrival.tenant_id,
+                                                      Instance.sop_uid == parsed.sop_uid))
+        policy = duplicate_policy()
+        base = dict(status=SUCCESS, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid, series_uid=parsed.series_uid,
+                    sop_class_uid=parsed.sop_class_uid)
+        if existing is not None and policy == "keep":
+            return IngestResult(**base, duplicate=True, message="实例已存在，保留原有数据")
+        if existing is not None and policy == "reject":
+            s.add(ImageEvent(tenant_id=arrival.tenant_id, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid,
+                             kind=EventKind.FAILED, node=arrival.node, message="实例已存在，按策略拒收"))
+            return IngestResult(**{**base, "status": FAILURE_DUPLICATE_REJECTED}, duplicate=True, message="实例已存在，按策略拒收")
+        key = blob_key(arrival.tenant_id, parsed)
+        blobs().put(key, parsed.raw)  # durable before it is indexed
+        stored_at = utcnow()
+        patient = _patient(s, parsed.dataset, arrival.tenant_id)
+        study = _study(s, parsed, patient, arrival, received)
+        series = _series(s, parsed, study, arrival.tenant_id)
+        ds = parsed.dataset
+        size = len(parsed.raw)
+        if existing is not None:  # overwrite: same key, new bytes, refreshed row
+            delta = size - existing.size_bytes
+            existing.transfer_syntax = parsed.transfer_syntax
+            existing.size_bytes = size
+            existing.blob_key = key
+            existing.metadata_json = parsed.metadata_json
+            existing.pixel_offset = parsed.pixel_offset
+            existing.pixel_length = parsed.pixel_length
+            existing.received_at = received
+            s.execute(sa.update(Study).where(Study.id == study.id).values(size_bytes=Study.size_bytes + delta))
+            s.execute(sa.update(Series).where(Series.id == series.id).values(size_bytes=Series.size_bytes + delta))
+        else:
+            s.add(Instance(
+                tenant_id=arrival.tenant_id,
+                sop_uid=parsed.sop_uid,
+                series_ref=series.id,
+                study_ref=study.id,
+                sop_class_uid=parsed.sop_class_uid,
+                instance_number=_int(ds, "InstanceNumber"),
+                transfer_syntax=parsed.transfer_syntax,
+                size_bytes=size,
+                blob_key=key,
+                num_frames=_int(ds, "NumberOfFrames") or 1,
+                rows=_int(ds, "Rows"),
+                columns=_int(ds, "Columns"),
+                pixel_offset=parsed.pixel_offset,
+                pixel_length=parsed.pixel_length,
+                source=arrival.source,
+                calling_ae=arrival.calling_ae,
+                received_at=received,
+                metadata_json=parsed.metadata_json,
+            ))
+            s.execute(sa.update(Series).where(Series.id == series.id).values(
+                num_instances=Series.num_instances + 1, size_bytes=Series.size_bytes + size))
+            s.execute(sa.update(Study).where(Study.id == study.id).values(
+                num_instances=Study.num_instances + 1, size_bytes=Study.size_bytes + size, last_received_at=received))
+        s.add_all([
+            ImageEvent(tenant_id=arrival.tenant_id, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid,
+                       kind=EventKind.RECEIVED, at=received, node=arrival.node, message=arrival.source),
+            ImageEvent(tenant_id=arrival.tenant_id, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid,
+                       kind=EventKind.STORED, at=stored_at, node=arrival.node, message=key),
+            ImageEvent(tenant_id=arrival.tenant_id, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid,
+                       kind=EventKind.INDEXED, at=utcnow(), node=arrival.node),
+        ])
+        s.flush()
+    return IngestResult(**base, duplicate=existing is not None, message="已归档")
+
+
+def _patient(s: Session, ds: Dataset, tenant_id: int) -> Patient:
+    from radix.imaging import identity
+
+    return identity.resolve(s, ds, tenant_id)
+
+
+def _study(s: Session, parsed: Parsed, patient: Patient, arrival: Arrival, received: Any) -> Study:
+    study = s.scalar(sa.select(Study).where(Study.tenant_id == arrival.tenant_id, Study.study_uid == parsed.study_uid))
+    ds = parsed.dataset
+    if study is None:
+        name = _text(ds, "PatientName", 200)
+        study = Study(
+            tenant_id=arrival.tenant_id,
+            study_uid=parsed.study_uid,
+            patient_ref=patient.id,
+            institution_id=arrival.institution_id,
+            patient_id=_text(ds, "PatientID", 64),
+            patient_name=name,
+            patient_name_search=name_search(name),
+            patient_birth_date=_text(ds, "PatientBirthDate", 8),
+            patient_sex=_text(ds, "PatientSex", 16),
+            study_date=_text(ds, "StudyDate", 8),
+            study_time=_text(ds, "StudyTime", 16),
+            accession_number=_text(ds, "AccessionNumber", 64),
+            study_id=_text(ds, "StudyID", 16),
+            description=_text(ds, "StudyDescription", 128),
+            referring_physician=_text(ds, "ReferringPhysicianName", 200),
+            institution_name=_text(ds, "InstitutionName", 128),
+            body_part=_text(ds, "BodyPartExamined", 64),
+            modalities="\\",
+            num_series=0,
+            num_instances=0,
+            size_bytes=0,
+            received_at=received,
+            last_received_at=received,
+            attributes=_subset(parsed.metadata_json, STUDY_TAGS),
+        )
+        s.add(study)
+        s.flush()
+    return study
+
+
+def _series(s: Session, parsed: Parsed, study: Study, tenant_id: int) -> Series:
+    series = s.scalar(sa.select(Series).where(Series.tenant_id == tenant_id, Series.series_uid == parsed.series_uid))
+    ds = parsed.dataset
+    if series is None:
+        modality = _text(ds, "Modality", 16)
+        series = Series(
+            tenant_id=tenant_id,
+            series_uid=parsed.series_uid,
+            study_ref=study.id,
+            modality=modality,
+            series_number=_int(ds, "SeriesNumber"),
+            description=_text(ds, "SeriesDescription", 128),
+            body_part=_text(ds, "BodyPartExamined", 64),
+            series_date=_text(ds, "SeriesDate", 8),
+            num_instances=0,
+            size_bytes=0,
+            attributes=_subset(parsed.metadata_json, SERIES_TAGS),
+        )
+        s.add(series)
+        s.flush()
+        values: dict[str, Any] = {"num_series": Study.num_series + 1}
+        if modality and f"\\{modality}\\" not in (study.modalities or "\\"):
+            values["modalities"] = (study.modalities or "\\") + f"{modality}\\"
+        if not study.body_part and series.body_part:
+            values["body_part"] = series.body_part
+        s.execute(sa.update(Study).where(Study.id == study.id).values(**values))
+    return series
