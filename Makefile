@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 RADIX := $(VENV)/bin/radix
 DATA_DIR ?= ./var
 PYTEST_WORKERS ?= 2
-APT_PACKAGES := postgresql redis-server chromium fonts-wqy-microhei
+APT_PACKAGES := postgresql redis-server chromium fonts-wqy-microhei dcmtk orthanc orthanc-dicomweb
 
 .PHONY: run test setup web test-deps test-python test-sqlite test-postgres test-web bench clean
 
