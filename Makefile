@@ -64,8 +64,8 @@ test-web:
 		echo "== web unit tests =="; cd web && npm test; \
 	fi
 
-bench: setup
-	@if [ -d bench ]; then $(PY) -m bench.run; else echo "no benchmarks yet"; fi
+bench: setup test-deps
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) var src/radix/web_dist web/node_modules

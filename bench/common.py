@@ -1,0 +1,225 @@
+"""Shared plumbing of the benchmarks: synthetic data sets, Orthanc and Radix started on loopback,
+storescu runs. Everything runs on this machine, side by side, in one run."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pydicom
+from pydicom.dataset import FileDataset, FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian, generate_uid
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+UID_ROOT = "1.2.826.0.1.3680043.10.1104."
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def wait_port(port: int, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"port {port} did not open")
+
+
+def ct_series(directory: Path, count: int, size: int = 512, patient: str = "BENCH^CT", patient_id: str = "BENCH001",
+              study_uid: str | None = None) -> list[Path]:
+    """`count` explicit-LE CT slices of size×size (int16), one study, one series, consistent geometry."""
+    directory.mkdir(parents=True, exist_ok=True)
+    study_uid = study_uid or generate_uid(UID_ROOT)
+    series_uid = generate_uid(UID_ROOT)
+    rng = np.random.default_rng(7)
+    base = (rng.normal(0, 40, (size, size))).astype(np.int16)
+    paths = []
+    for i in range(count):
+        meta = FileMetaDataset()
+        meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.2"
+        meta.MediaStorageSOPInstanceUID = generate_uid(UID_ROOT)
+        meta.TransferSyntaxUID = ExplicitVRLittleEndian
+        ds = FileDataset(str(directory / f"{i:05d}.dcm"), {}, file_meta=meta, preamble=b"\0" * 128)
+        ds.SOPClassUID = meta.MediaStorageSOPClassUID
+        ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+        ds.StudyInstanceUID = study_uid
+        ds.SeriesInstanceUID = series_uid
+        ds.PatientName = patient
+        ds.PatientID = patient_id
+        ds.StudyDate = "20261128"
+        ds.StudyTime = "080000"
+        ds.AccessionNumber = "ACC" + patient_id[-6:]
+        ds.Modality = "CT"
+        ds.SeriesNumber = 1
+        ds.InstanceNumber = i + 1
+        ds.ImagePositionPatient = [-250.0, -250.0, float(i)]
+        ds.ImageOrientationPatient = [1, 0, 0, 0, 1, 0]
+        ds.PixelSpacing = [500 / size, 500 / size]
+        ds.SliceThickness = 1.0
+        ds.Rows = ds.Columns = size
+        ds.SamplesPerPixel = 1
+        ds.PhotometricInterpretation = "MONOCHROME2"
+        ds.BitsAllocated = 16
+        ds.BitsStored = 16
+        ds.HighBit = 15
+        ds.PixelRepresentation = 1
+        ds.RescaleIntercept = -1024
+        ds.RescaleSlope = 1
+        ds.PixelData = (base + i).tobytes()
+        path = directory / f"{i:05d}.dcm"
+        ds.save_as(path, enforce_file_format=True)
+        paths.append(path)
+    return paths
+
+
+def storescu(files: list[Path], port: int, aet: str, aec: str, associations: int) -> float:
+    """Send the files over `associations` parallel storescu processes (one association each);
+    seconds until all are done."""
+    env = {**os.environ, "TCP_NODELAY": "1"}
+    chunks = [files[i::associations] for i in range(associations)]
+    start = time.perf_counter()
+    procs = [
+        subprocess.Popen(["storescu", "-aet", aet, "-aec", aec, "127.0.0.1", str(port), *map(str, chunk)],
+                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for chunk in chunks
+    ]
+    errors = [p.communicate()[1] for p in procs]
+    elapsed = time.perf_counter() - start
+    failed = [e.decode(errors="replace")[-500:] for p, e in zip(procs, errors, strict=True) if p.returncode != 0]
+    if failed:
+        raise RuntimeError("storescu failed: " + failed[0])
+    return elapsed
+
+
+@contextlib.contextmanager
+def orthanc(workdir: Path) -> Iterator[dict[str, Any]]:
+    """Debian's Orthanc 1.10 with its default storage settings (SQLite index), DICOMweb plugin on, on free ports."""
+    binary = shutil.which("Orthanc") or "/usr/sbin/Orthanc"
+    http_port, dicom_port = free_port(), free_port()
+    config = {
+        "Name": "bench",
+        "StorageDirectory": str(workdir / "storage"),
+        "IndexDirectory": str(workdir / "index"),
+        "HttpPort": http_port,
+        "DicomPort": dicom_port,
+        "DicomAet": "ORTHANC",
+        "RemoteAccessAllowed": False,
+        "AuthenticationEnabled": False,
+        "DicomAlwaysAllowFind": True,
+        "DicomAlwaysAllowStore": True,
+        "DicomCheckCalledAet": False,
+        "SaveJobs": False,
+        "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
+        "DicomWeb": {"Enable": True, "Root": "/dicom-web/"},
+    }
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "orthanc.json").write_text(json.dumps(config))
+    log = open(workdir / "orthanc.log", "w")
+    proc = subprocess.Popen([binary, str(workdir / "orthanc.json")], env={**os.environ, "TCP_NODELAY": "1"},
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_http(f"http://127.0.0.1:{http_port}/system")
+        wait_port(dicom_port)
+        yield {"http": f"http://127.0.0.1:{http_port}", "dicom_port": dicom_port, "aet": "ORTHANC", "workdir": workdir}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+        log.close()
+
+
+@contextlib.contextmanager
+def radix(workdir: Path, processes: int = 2) -> Iterator[dict[str, Any]]:
+    """`radix demo` then `radix web` and `radix dicom --processes N` on a fresh data dir (SQLite), with a node
+    `BENCH` of tenant demo-a so the benchmark's calling AE is accepted."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RADIX_")}
+    env.update(RADIX_DATA_DIR=str(workdir), TCP_NODELAY="1")
+    py = [sys.executable, "-m", "radix"]
+    subprocess.run(py + ["demo"], env=env, check=True, capture_output=True, timeout=600)
+    register = (
+        "from radix.core.db import session_scope\n"
+        "from radix.core.tenancy import SYSTEM, set_scope\n"
+        "import sqlalchemy as sa\n"
+        "from radix.platform.tenant.models import Tenant\n"
+        "from radix.imaging.models import DicomNode\n"
+        "import radix.models\n"
+        "with session_scope() as s:\n"
+        "    set_scope(s, SYSTEM)\n"
+        "    t = s.scalar(sa.select(Tenant).where(Tenant.code == 'demo-a'))\n"
+        "    if not s.scalar(sa.select(DicomNode).where(DicomNode.ae_title == 'BENCH')):\n"
+        "        s.add(DicomNode(tenant_id=t.id, name='bench', ae_title='BENCH', host='127.0.0.1', port=1))\n"
+    )
+    subprocess.run([sys.executable, "-c", register], env=env, check=True, timeout=120)
+    http_port, dicom_port = free_port(), free_port()
+    logs = open(workdir / "radix.log", "w")
+    web = subprocess.Popen(py + ["web", "--port", str(http_port)], env=env, stdout=logs, stderr=subprocess.STDOUT,
+                           start_new_session=True)
+    dicom = subprocess.Popen(py + ["dicom", "--port", str(dicom_port), "--processes", str(processes)], env=env,
+                             stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_http(f"http://127.0.0.1:{http_port}/api/health")
+        wait_port(dicom_port)
+        login = urllib.request.Request(
+            f"http://127.0.0.1:{http_port}/api/v1/auth/login",
+            data=json.dumps({"tenant": "demo-a", "username": "admin", "password": "Radix2026", "agreeTerms": True}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        token = json.load(urllib.request.urlopen(login))["token"]
+        yield {"http": f"http://127.0.0.1:{http_port}", "dicom_port": dicom_port, "aet": "RADIX", "token": token,
+               "workdir": workdir, "env": env}
+    finally:
+        for p in (web, dicom):
+            os.killpg(p.pid, signal.SIGTERM)
+        for p in (web, dicom):
+            try:
+                p.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+        logs.close()
+
+
+def timed_get(url: str, headers: dict[str, str] | None = None, repeat: int = 5) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        req = urllib.request.Request(url, headers=headers or {})
+        start = time.perf_counter()
+        with urllib.request.urlopen(req) as r:
+            r.read()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def save(name: str, result: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    return path

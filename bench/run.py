@@ -1,0 +1,134 @@
+"""`make bench`: the archive against Orthanc 1.10 (Debian default config), side by side, in one run.
+
+1. ingest: 500 × 512×512 CT (explicit LE) over C-STORE with dcmtk storescu (TCP_NODELAY=1), 1 and 4 associations.
+2. metadata: WADO-RS /metadata of that 500-instance study.
+3. qido: QIDO-RS latency (PatientName fuzzy, StudyDate range) with 20,000 instances indexed.
+Results land in bench/results/archive.json and as a table in the README.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from bench import common
+
+QIDO_INSTANCES = int(__import__("os").environ.get("RADIX_BENCH_QIDO_INSTANCES", "20000"))
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def ingest_and_metadata(tmp: Path) -> dict[str, Any]:
+    files = common.ct_series(tmp / "ct500", 500)
+    out: dict[str, Any] = {"instances": len(files), "size": "512x512 int16, explicit LE"}
+    for associations in (1, 4):
+        with common.orthanc(tmp / f"orthanc-{associations}") as o:
+            seconds = common.storescu(files, o["dicom_port"], "BENCH", o["aet"], associations)
+            out[f"orthanc_{associations}"] = round(len(files) / seconds, 1)
+            if associations == 1:
+                study = _study_uid(files[0])
+                times = common.timed_get(f"{o['http']}/dicom-web/studies/{study}/metadata",
+                                         {"Accept": "application/dicom+json"})
+                out["orthanc_metadata_s"] = round(statistics.median(times), 4)
+        with common.radix(tmp / f"radix-{associations}") as r:
+            seconds = common.storescu(files, r["dicom_port"], "BENCH", r["aet"], associations)
+            out[f"radix_{associations}"] = round(len(files) / seconds, 1)
+            if associations == 1:
+                study = _study_uid(files[0])
+                times = common.timed_get(f"{r['http']}/dicom-web/studies/{study}/metadata",
+                                         {"Accept": "application/dicom+json", "Authorization": f"Bearer {r['token']}"})
+                out["radix_metadata_s"] = round(statistics.median(times), 4)
+    return out
+
+
+def qido(tmp: Path) -> dict[str, Any]:
+    per_study = 50
+    files: list[Path] = []
+    for n in range(QIDO_INSTANCES // per_study):
+        files += common.ct_series(tmp / "qido" / f"s{n:04d}", per_study, size=32, patient=f"PATIENT^{n:05d}",
+                                  patient_id=f"P{n:06d}")
+    queries = {
+        "name_fuzzy": "/dicom-web/studies?PatientName=patient%5E0012&fuzzymatching=true",
+        "name_wildcard": "/dicom-web/studies?PatientName=PATIENT%5E001*",
+        "date_range": "/dicom-web/studies?StudyDate=20261101-20261130&limit=100",
+        "patient_id": "/dicom-web/studies?PatientID=P000123",
+    }
+    out: dict[str, Any] = {"instances": len(files)}
+    with common.orthanc(tmp / "orthanc-qido") as o:
+        common.storescu(files, o["dicom_port"], "BENCH", o["aet"], 4)
+        for name, q in queries.items():
+            t = common.timed_get(o["http"] + q, {"Accept": "application/dicom+json"}, repeat=20)
+            out[f"orthanc_{name}_p95_ms"] = round(_p95(t) * 1000, 2)
+    with common.radix(tmp / "radix-qido") as r:
+        common.storescu(files, r["dicom_port"], "BENCH", r["aet"], 4)
+        for name, q in queries.items():
+            t = common.timed_get(r["http"] + q, {"Accept": "application/dicom+json",
+                                                 "Authorization": f"Bearer {r['token']}"}, repeat=20)
+            out[f"radix_{name}_p95_ms"] = round(_p95(t) * 1000, 2)
+    return out
+
+
+def _study_uid(path: Path) -> str:
+    import pydicom
+
+    return str(pydicom.dcmread(path, stop_before_pixels=True).StudyInstanceUID)
+
+
+def readme_table(result: dict[str, Any]) -> str:
+    i, q = result["ingest"], result.get("qido", {})
+    rows = [
+        "| benchmark | Orthanc 1.10 (Debian default) | Radix | Radix / Orthanc |",
+        "|---|---|---|---|",
+        f"| C-STORE 500×512² CT, 1 association (inst/s) | {i['orthanc_1']} | {i['radix_1']} | {i['radix_1'] / i['orthanc_1']:.2f}× |",
+        f"| C-STORE 500×512² CT, 4 associations (inst/s) | {i['orthanc_4']} | {i['radix_4']} | {i['radix_4'] / i['orthanc_4']:.2f}× |",
+        f"| WADO-RS /metadata, 500-instance study (s, median) | {i['orthanc_metadata_s']} | {i['radix_metadata_s']} | "
+        f"{i['orthanc_metadata_s'] / i['radix_metadata_s']:.1f}× faster |",
+    ]
+    for name in ("name_fuzzy", "name_wildcard", "date_range", "patient_id"):
+        if f"radix_{name}_p95_ms" in q:
+            rows.append(f"| QIDO {name} at {q['instances']} instances (p95 ms) | {q[f'orthanc_{name}_p95_ms']} | "
+                        f"{q[f'radix_{name}_p95_ms']} | {q[f'orthanc_{name}_p95_ms'] / q[f'radix_{name}_p95_ms']:.1f}× faster |")
+    return "\n".join(rows)
+
+
+def main() -> int:
+    started = time.time()
+    with tempfile.TemporaryDirectory(prefix="radix-bench-") as tmp:
+        result = {"machine": "2 cores, 24 GB", "when": time.strftime("%Y-%m-%d %H:%M"),
+                  "ingest": ingest_and_metadata(Path(tmp))}
+        if QIDO_INSTANCES:
+            result["qido"] = qido(Path(tmp))
+    result["seconds"] = round(time.time() - started)
+    path = common.save("archive", result)
+    table = readme_table(result)
+    result_md = common.RESULTS / "archive.md"
+    result_md.write_text(table + "\n")
+    _update_readme(table)
+    print(json.dumps(result, indent=2))
+    print(f"saved {path}")
+    return 0
+
+
+def _update_readme(table: str) -> None:
+    readme = common.ROOT / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- bench:archive -->", "<!-- /bench:archive -->"
+    block = f"{start}\n{table}\n{end}"
+    if start in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+    else:
+        text = text.replace("## Benchmarks\n", f"## Benchmarks\n\n{block}\n", 1)
+    readme.write_text(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
