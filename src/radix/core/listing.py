@@ -232,6 +232,9 @@ def apply_filters(stmt: sa.Select, model: Any, filters: Sequence[Filter], values
             if lo is None and hi is None and f.default_days:
                 lo = dt.datetime.now(dt.UTC) - dt.timedelta(days=f.default_days)
             if f.type is dt.date:
+                if isinstance(getattr(col, "type", None), sa.String):  # DICOM DA: 'YYYYMMDD' text
+                    lo = lo.strftime("%Y%m%d") if lo is not None else None
+                    hi = hi.strftime("%Y%m%d") if hi is not None else None
                 if lo is not None:
                     stmt = stmt.where(col >= lo)
                 if hi is not None:
