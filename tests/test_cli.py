@@ -85,7 +85,8 @@ def test_serve_migrates_runs_the_worker_and_stops_cleanly(tmp_path, scratch_data
     env = _env(tmp_path, scratch_database_url)
     env["RADIX_ADMIN_PASSWORD"] = "Start1234"
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "radix", "serve", "--port", str(port)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "radix", "serve", "--port", str(port), "--dicom-port", str(_free_port())],
+                            env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

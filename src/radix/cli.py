@@ -76,6 +76,11 @@ def serve(host: str | None, port: int | None, dicom_port: int | None, data_dir: 
                 child.kill()
 
     signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
+    time.sleep(1.0)
+    dead = [c for c in children if c.poll() is not None]
+    if dead:  # e.g. the DICOM port is taken: say so instead of serving half a system
+        stop()
+        raise click.ClickException("后台服务未能启动（退出码 %s），请检查端口是否被占用" % ", ".join(str(c.returncode) for c in dead))
     click.echo(f"Radix listening on http://{settings.host}:{settings.port}  (data: {settings.data_dir.resolve()})")
     try:
         _run_web(settings.host, settings.port)
@@ -122,6 +127,30 @@ def worker(data_dir: str | None, workers: int, scheduler: bool) -> None:
 
     engine.register_tenant_resolver(tenant_service.resolver)
     engine.run_consumer(workers=workers, periodic=scheduler)
+
+
+@main.command()
+@click.option("--host", default=None, help="listen address (default 127.0.0.1)")
+@click.option("--port", default=None, type=int, help="DICOM port (default 11112)")
+@click.option("--ae-title", default=None, help="AE title (default RADIX)")
+@click.option("--processes", default=None, type=int, help="receiver processes sharing the port (default 2)")
+@click.option("--data-dir", default=None)
+@click.option("--reuse-port", is_flag=True, hidden=True, help="bind with SO_REUSEPORT (receivers of `--processes`)")
+def dicom(host: str | None, port: int | None, ae_title: str | None, processes: int | None, data_dir: str | None,
+          reuse_port: bool) -> None:
+    """Only the DIMSE service: C-ECHO/STORE/FIND/MOVE/GET (no migration: run `radix db upgrade` first)."""
+    import logging
+
+    _apply(data_dir, host=host, dicom_port=port, dicom_ae_title=ae_title, dicom_processes=processes)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pynetdicom").setLevel(logging.WARNING)
+    from radix.imaging.dimse import server
+
+    settings = get_settings()
+    if reuse_port:
+        server.run(settings.host, settings.dicom_port, settings.dicom_ae_title, reuse_port=True)
+        return
+    sys.exit(server.serve(settings.host, settings.dicom_port, settings.dicom_ae_title, settings.dicom_processes))
 
 
 @main.group()

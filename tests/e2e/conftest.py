@@ -79,7 +79,8 @@ def server(e2e_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     subprocess.run(radix + ["demo"], env=env, check=True, capture_output=True, timeout=300)
     port = _free_port()
     log = open(data / "serve.log", "w")
-    proc = subprocess.Popen(radix + ["serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(radix + ["serve", "--port", str(port), "--dicom-port", str(_free_port())], env=env,
+                            stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
