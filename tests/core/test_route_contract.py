@@ -32,6 +32,7 @@ def test_public_routes_are_only_the_expected_ones(app):
     assert public == [
         "GET /api/health",
         "GET /api/v1/public/logo/{tenant_id}/{name}",
+        "GET /api/v1/public/shares/{token}",
         "GET /api/v1/public/site",
         "POST /api/v1/auth/login",
     ]

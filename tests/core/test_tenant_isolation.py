@@ -84,6 +84,16 @@ def _extra_seed(a):
     # an image received for A (through the archive's one way in)
     raw = Path(get_testdata_file("CT_small.dcm")).read_bytes()
     assert store.ingest(raw, store.Arrival(tenant_id=a.me["tenant"]["id"], source="test")).ok
+    # a ZIP upload (本地上传) and a share of the study (分享记录)
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("ct.dcm", raw)
+    a.ok("POST", "/api/v1/imaging/uploads", status=202, files={"file": ("iso.zip", buf.getvalue(), "application/zip")})
+    study = a.ok("GET", "/api/v1/imaging/studies?pageSize=1")["items"][0]
+    a.ok("POST", "/api/v1/imaging/shares", status=201, json={"studyId": study["id"], "validity": "permanent"})
     try:
         types = a.ok("GET", "/api/v1/jobs/types")
     except AssertionError:

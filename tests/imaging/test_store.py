@@ -39,7 +39,8 @@ def test_ingest_indexes_and_keeps_metadata(new_tenant):
         assert stored == _raw("CT_small.dcm")
         ds = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
         assert stored[inst.pixel_offset: inst.pixel_offset + inst.pixel_length] == ds.PixelData
-        kinds = [e.kind for e in s.scalars(sa.select(ImageEvent).where(ImageEvent.sop_uid == result.sop_uid)
+        kinds = [e.kind for e in s.scalars(sa.select(ImageEvent).where(ImageEvent.sop_uid == result.sop_uid,
+                                                                      ImageEvent.tenant_id == tenant["id"])
                                                   .order_by(ImageEvent.id))]
         assert kinds == [EventKind.RECEIVED, EventKind.STORED, EventKind.INDEXED]
 
@@ -76,3 +77,50 @@ def test_malformed_files_are_refused_with_a_failure_status(new_tenant, payload):
     tenant, _ = new_tenant()
     result = store.ingest(payload, store.Arrival(tenant_id=tenant["id"]))
     assert not result.ok and result.status == store.FAILURE_CANNOT_UNDERSTAND and result.message
+
+
+def test_study_list_filters_by_one_whole_modality(new_tenant):
+    tenant, admin = new_tenant()
+    for name in ("CT_small.dcm", "MR_small.dcm"):
+        assert store.ingest(_raw(name), store.Arrival(tenant_id=tenant["id"])).ok
+    ct = admin.ok("GET", "/api/v1/imaging/studies?modality=CT&receivedAtFrom=2000-01-01")["items"]
+    mr = admin.ok("GET", "/api/v1/imaging/studies?modality=mr&receivedAtFrom=2000-01-01")["items"]
+    assert [s["modalities"] for s in ct] == ["\\CT\\"] and [s["modalities"] for s in mr] == ["\\MR\\"]
+    assert admin.ok("GET", "/api/v1/imaging/studies?modality=C")["total"] == 0
+
+
+def test_instances_without_patient_id_share_their_study_patient(new_tenant):
+    from pydicom.uid import generate_uid
+
+    tenant, _ = new_tenant()
+    ds = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
+    del ds.PatientID
+    ds.StudyInstanceUID = generate_uid()
+    results = []
+    for _ in range(2):
+        ds.SOPInstanceUID = generate_uid()
+        ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
+        import io
+
+        buf = io.BytesIO()
+        ds.save_as(buf)
+        results.append(store.ingest(buf.getvalue(), store.Arrival(tenant_id=tenant["id"])))
+    assert all(r.ok for r in results), [r.message for r in results]
+
+
+def test_truncated_pixel_data_is_refused(new_tenant):
+    tenant, _ = new_tenant()
+    raw = _raw("CT_small.dcm")
+    result = store.ingest(raw[:-1000], store.Arrival(tenant_id=tenant["id"]))
+    assert not result.ok and "截断" in result.message
+
+
+def test_study_list_filters_by_study_date_range(new_tenant):
+    """Study dates are DICOM DA text; the date range compares them as YYYYMMDD on every engine."""
+    tenant, admin = new_tenant()
+    for name in ("CT_small.dcm", "MR_small.dcm"):
+        assert store.ingest(_raw(name), store.Arrival(tenant_id=tenant["id"])).ok
+    q = "/api/v1/imaging/studies?studyDateFrom={}&studyDateTo={}"
+    assert [s["modalities"] for s in admin.ok("GET", q.format("2004-01-19", "2004-01-19"))["items"]] == ["\\CT\\"]
+    assert [s["modalities"] for s in admin.ok("GET", q.format("2004-02-01", "2004-12-31"))["items"]] == ["\\MR\\"]
+    assert admin.ok("GET", q.format("2005-01-01", "2005-12-31"))["total"] == 0

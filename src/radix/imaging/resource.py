@@ -26,7 +26,9 @@ from radix.imaging.schemas import (
 
 
 def _modality(stmt: sa.Select, value: Any) -> sa.Select:
-    return stmt.where(Study.modalities.like(f"%\\{escape_like(str(value).upper())}\\%", escape="\\"))
+    # Study.modalities reads "\\CT\\PT\\": match one whole modality, its backslashes escaped for LIKE
+    needle = escape_like("\\" + str(value).strip().upper() + "\\")
+    return stmt.where(Study.modalities.like(f"%{needle}%", escape="\\"))
 
 
 def _patient_name(model: Any) -> Any:

@@ -162,6 +162,11 @@ def parse(raw: bytes) -> Parsed:
         pixel_offset = int(raw_pixel.value_tell)
         length = raw_pixel.length
         pixel_length = None if length == 0xFFFFFFFF else int(length)
+    if ts == "1.2.840.10008.1.2.1.99":
+        # deflated: positions refer to the inflated stream, not to the stored file
+        pixel_offset = pixel_length = None
+    if pixel_offset is not None and pixel_length is not None and pixel_offset + pixel_length > len(raw):
+        raise IngestError("像素数据不完整（文件被截断）")
     try:
         as_json = ds.to_json_dict(bulk_data_threshold=BULK_THRESHOLD,
                                   bulk_data_element_handler=_bulk_uri(study_uid, series_uid, sop_uid))
@@ -203,7 +208,7 @@ def ingest(raw: bytes, arrival: Arrival) -> IngestResult:
     try:
         parsed = parse(raw)
     except IngestError as exc:
-        _record_failure(arrival, None, None, str(exc))
+        record_failure(arrival, None, None, str(exc))
         return IngestResult(status=exc.status, sop_uid=None, message=str(exc))
     for attempt in range(5):
         try:
@@ -212,7 +217,7 @@ def ingest(raw: bytes, arrival: Arrival) -> IngestResult:
             # another receiver created the same patient/study/series at the same moment: index again
             time.sleep(0.01 * (attempt + 1))
         except OSError as exc:
-            _record_failure(arrival, parsed.sop_uid, parsed.study_uid, f"存储失败：{exc}")
+            record_failure(arrival, parsed.sop_uid, parsed.study_uid, f"存储失败：{exc}")
             return IngestResult(status=FAILURE_OUT_OF_RESOURCES, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid,
                                 message=f"存储失败：{exc}")
     return IngestResult(status=FAILURE_OUT_OF_RESOURCES, sop_uid=parsed.sop_uid, message="索引冲突，请重试")
@@ -222,7 +227,7 @@ def _scope(arrival: Arrival) -> Scope:
     return Scope(tenant_id=arrival.tenant_id, visible=frozenset({arrival.tenant_id}), actor=arrival.calling_ae or arrival.source)
 
 
-def _record_failure(arrival: Arrival, sop_uid: str | None, study_uid: str | None, message: str) -> None:
+def record_failure(arrival: Arrival, sop_uid: str | None, study_uid: str | None, message: str) -> None:
     try:
         with session_scope() as s:
             set_scope(s, _scope(arrival))

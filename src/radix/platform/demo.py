@@ -90,7 +90,7 @@ def run() -> list[str]:
 def _seed_master_data(session, tenant_id: int) -> None:  # type: ignore[no-untyped-def]
     """Master data (modalities, body parts, exam items …) and starter message templates, from the
     domains that provide a ``demo.seed``."""
-    for name in ("radix.platform.dictionary.demo", "radix.platform.notify.demo"):
+    for name in ("radix.platform.dictionary.demo", "radix.platform.notify.demo", "radix.imaging.demo"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError:

@@ -124,3 +124,44 @@ export async function download(path: string, query?: Query, fallbackName = 'expo
   }, 1000)
   return name
 }
+
+export interface UploadProgress {
+  loaded: number
+  total: number
+}
+
+/**
+ * A multipart upload that reports its progress and can be aborted (fetch has no upload progress).
+ * Errors come back as ApiError like every other call; an abort rejects with status 0, code ABORTED.
+ */
+export function uploadWithProgress<T = any>(
+  path: string,
+  file: File,
+  opts: { field?: string; onProgress?: (p: UploadProgress) => void } = {},
+): { promise: Promise<T>; abort: () => void } {
+  const xhr = new XMLHttpRequest()
+  const promise = new Promise<T>((resolve, reject) => {
+    const form = new FormData()
+    form.append(opts.field ?? 'file', file)
+    xhr.open('POST', url(path))
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.upload.onprogress = (e) => opts.onProgress?.({ loaded: e.loaded, total: e.lengthComputable ? e.total : file.size })
+    xhr.onload = () => {
+      let data: any = xhr.responseText
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : undefined
+      } catch {
+        /* a text answer */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data as T)
+      const error = new ApiError(xhr.status, typeof data === 'string' ? { message: data } : data)
+      if (xhr.status === 401) unauthorizedListeners.forEach((l) => l(error))
+      reject(error)
+    }
+    xhr.onerror = () => reject(new ApiError(0, { code: 'NETWORK', message: '网络错误，上传中断' }))
+    xhr.onabort = () => reject(new ApiError(0, { code: 'ABORTED', message: '已取消上传' }))
+    xhr.send(form)
+  })
+  return { promise, abort: () => xhr.abort() }
+}

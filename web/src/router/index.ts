@@ -42,6 +42,8 @@ const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: () => import('@/views/login/index.vue'), meta: { public: true } },
+    // the diagnostic viewer (opened from every study list); its page arrives with the viewer work
+    { path: '/viewer', name: 'viewer', component: () => import('@/views/error/Building.vue') },
     { path: '/', name: 'layout', component: () => import('@/layout/Layout.vue'), redirect: '/home', children: [] },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/error/NotFound.vue'), meta: { public: true } },
   ],

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_platform_core
 Revises: 
-Create Date: 2026-11-28 06:50:14.465866
+Create Date: 2026-11-28 07:59:07.816269
 """
 
 from alembic import op
@@ -277,6 +277,38 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_image_event_sop_uid'), ['sop_uid'], unique=False)
         batch_op.create_index(batch_op.f('ix_image_event_study_uid'), ['study_uid'], unique=False)
         batch_op.create_index(batch_op.f('ix_image_event_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('imaging_upload',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('file_name', sa.String(length=255), nullable=False),
+    sa.Column('size_bytes', sa.BigInteger(), nullable=False),
+    sa.Column('status', sa.Enum('received', 'archiving', 'archived', 'failed', 'cancelled', name='uploadstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('blob_key', sa.String(length=200), nullable=True),
+    sa.Column('job_id', sa.BigInteger(), nullable=True),
+    sa.Column('total_entries', sa.Integer(), nullable=False),
+    sa.Column('stored_count', sa.Integer(), nullable=False),
+    sa.Column('duplicate_count', sa.Integer(), nullable=False),
+    sa.Column('failed_count', sa.Integer(), nullable=False),
+    sa.Column('non_dicom_count', sa.Integer(), nullable=False),
+    sa.Column('rejected_count', sa.Integer(), nullable=False),
+    sa.Column('message', sa.String(length=500), nullable=True),
+    sa.Column('report', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('study_uids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_imaging_upload_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_imaging_upload'))
+    )
+    with op.batch_alter_table('imaging_upload', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_imaging_upload_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_imaging_upload_job_id'), ['job_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_imaging_upload_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_imaging_upload_tenant_id'), ['tenant_id'], unique=False)
 
     op.create_table('institution',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -807,6 +839,47 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_notify_log_template_name'), ['template_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_notify_log_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('patient_alias',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('patient_ref', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.Enum('patient_id', 'visit_number', name='aliaskind', native_enum=False, length=16), nullable=False),
+    sa.Column('value', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['patient_ref'], ['patient.id'], name=op.f('fk_patient_alias_patient_ref_patient'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_patient_alias_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_patient_alias')),
+    sa.UniqueConstraint('tenant_id', 'kind', 'value', name=op.f('uq_patient_alias_tenant_id_kind_value'))
+    )
+    with op.batch_alter_table('patient_alias', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_patient_alias_patient_ref'), ['patient_ref'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patient_alias_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('patient_merge',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('from_ref', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('into_ref', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('reason', sa.Enum('auto', 'manual', name='mergereason', native_enum=False, length=16), nullable=False),
+    sa.Column('remark', sa.String(length=500), nullable=True),
+    sa.Column('study_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('undone_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('undone_by', sa.String(length=64), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['from_ref'], ['patient.id'], name=op.f('fk_patient_merge_from_ref_patient'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['into_ref'], ['patient.id'], name=op.f('fk_patient_merge_into_ref_patient'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_patient_merge_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_patient_merge'))
+    )
+    with op.batch_alter_table('patient_merge', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_patient_merge_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patient_merge_from_ref'), ['from_ref'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patient_merge_into_ref'), ['into_ref'], unique=False)
+        batch_op.create_index(batch_op.f('ix_patient_merge_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('role_menu',
     sa.Column('role_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('menu_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -931,6 +1004,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_exam_item_modality_code'), ['modality_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_exam_item_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('imaging_share',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('study_ref', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('study_uid', sa.String(length=64), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('validity', sa.Enum('30m', '60m', 'permanent', name='sharevalidity', native_enum=False, length=16), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('max_visitors', sa.Integer(), nullable=True),
+    sa.Column('visits', sa.Integer(), nullable=False),
+    sa.Column('last_visit_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('revoked_by', sa.String(length=64), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['study_ref'], ['study.id'], name=op.f('fk_imaging_share_study_ref_study'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_imaging_share_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_imaging_share')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_imaging_share_token_hash'))
+    )
+    with op.batch_alter_table('imaging_share', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_imaging_share_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_imaging_share_expires_at'), ['expires_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_imaging_share_study_ref'), ['study_ref'], unique=False)
+        batch_op.create_index(batch_op.f('ix_imaging_share_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('series',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('series_uid', sa.String(length=64), nullable=False),
@@ -1054,6 +1155,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_series_created_at'))
 
     op.drop_table('series')
+    with op.batch_alter_table('imaging_share', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_imaging_share_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_imaging_share_study_ref'))
+        batch_op.drop_index(batch_op.f('ix_imaging_share_expires_at'))
+        batch_op.drop_index(batch_op.f('ix_imaging_share_created_at'))
+
+    op.drop_table('imaging_share')
     with op.batch_alter_table('exam_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_item_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_exam_item_modality_code'))
@@ -1084,6 +1192,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_role_menu_menu_id'))
 
     op.drop_table('role_menu')
+    with op.batch_alter_table('patient_merge', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_patient_merge_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_patient_merge_into_ref'))
+        batch_op.drop_index(batch_op.f('ix_patient_merge_from_ref'))
+        batch_op.drop_index(batch_op.f('ix_patient_merge_created_at'))
+
+    op.drop_table('patient_merge')
+    with op.batch_alter_table('patient_alias', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_patient_alias_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_patient_alias_patient_ref'))
+
+    op.drop_table('patient_alias')
     with op.batch_alter_table('notify_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_notify_log_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_notify_log_template_name'))
@@ -1218,6 +1338,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_institution_created_at'))
 
     op.drop_table('institution')
+    with op.batch_alter_table('imaging_upload', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_imaging_upload_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_imaging_upload_status'))
+        batch_op.drop_index(batch_op.f('ix_imaging_upload_job_id'))
+        batch_op.drop_index(batch_op.f('ix_imaging_upload_created_at'))
+
+    op.drop_table('imaging_upload')
     with op.batch_alter_table('image_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_image_event_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_image_event_study_uid'))

@@ -13,6 +13,8 @@ export interface CrudSchema {
   columns?: string[]
   /** columns never shown */
   hide?: string[]
+  /** column headers that differ from the field's label (a size shown human-readable, not in bytes) */
+  titles?: Record<string, { zh: string; en: string }>
   /** form fields never shown (e.g. handled by a slot) */
   formExclude?: string[]
   /** query parameters always sent (e.g. a fixed tenant) */
