@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -124,3 +125,33 @@ def test_study_list_filters_by_study_date_range(new_tenant):
     assert [s["modalities"] for s in admin.ok("GET", q.format("2004-01-19", "2004-01-19"))["items"]] == ["\\CT\\"]
     assert [s["modalities"] for s in admin.ok("GET", q.format("2004-02-01", "2004-12-31"))["items"]] == ["\\MR\\"]
     assert admin.ok("GET", q.format("2005-01-01", "2005-12-31"))["total"] == 0
+
+
+def test_a_deleted_study_is_not_reused_from_the_receivers_memory(new_tenant):
+    """The receiver remembers study/series ids; a study deleted meanwhile is recreated, never written into."""
+    from pydicom.uid import generate_uid
+
+    tenant, admin = new_tenant()
+    ds = pydicom.dcmread(get_testdata_file("CT_small.dcm"))
+    ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
+
+    def send() -> store.IngestResult:
+        ds.SOPInstanceUID = generate_uid()
+        buf = io.BytesIO()
+        ds.save_as(buf, enforce_file_format=True)
+        result = store.ingest(buf.getvalue(), store.Arrival(tenant_id=tenant["id"]))
+        assert result.ok, result.message
+        return result
+
+    send()
+    with system_session() as s:
+        old = s.scalar(sa.select(Study).where(Study.tenant_id == tenant["id"], Study.study_uid == ds.StudyInstanceUID))
+        old_id = old.id
+        s.delete(old)
+    send()
+    with system_session() as s:
+        study = s.scalar(sa.select(Study).where(Study.tenant_id == tenant["id"], Study.study_uid == ds.StudyInstanceUID))
+        assert study is not None and study.num_instances == 1 and study.num_series == 1
+        count = s.scalar(sa.select(sa.func.count()).select_from(Instance).where(Instance.study_ref == study.id))
+        assert count == 1
+        assert s.get(Study, old_id) is None or old_id == study.id

@@ -214,7 +214,9 @@ def ingest(raw: bytes, arrival: Arrival) -> IngestResult:
         try:
             return _store_and_index(parsed, arrival)
         except IntegrityError:
-            # another receiver created the same patient/study/series at the same moment: index again
+            # another receiver created the same patient/study/series at the same moment, or a cached
+            # study/series was deleted meanwhile: forget what we knew and index again
+            forget_refs()
             time.sleep(0.01 * (attempt + 1))
         except OSError as exc:
             record_failure(arrival, parsed.sop_uid, parsed.study_uid, f"存储失败：{exc}")
@@ -237,46 +239,96 @@ def record_failure(arrival: Arrival, sop_uid: str | None, study_uid: str | None,
         log.exception("could not record a failed instance")
 
 
+#: (tenant, study UID, series UID) -> (study id, series id), per process. Only a hint: the instance
+#: insert's foreign keys prove it still holds, and a failed insert forgets it (see ``ingest``).
+_REFS: dict[tuple[int, str, str], tuple[int, int]] = {}
+_REFS_MAX = 4096
+
+
+def forget_refs() -> None:
+    _REFS.clear()
+
+
+def _known_refs(conn: sa.Connection, tenant_id: int, parsed: Parsed) -> tuple[int, int] | None:
+    key = (tenant_id, parsed.study_uid, parsed.series_uid)
+    refs = _REFS.get(key)
+    if refs is not None:
+        return refs
+    row = conn.execute(
+        sa.select(Series.study_ref, Series.id)
+        .join(Study, Study.id == Series.study_ref)
+        .where(Series.tenant_id == tenant_id, Series.series_uid == parsed.series_uid,
+               Study.study_uid == parsed.study_uid)
+    ).first()
+    if row is None:
+        return None
+    return _remember(key, (row[0], row[1]))
+
+
+def _remember(key: tuple[int, str, str], refs: tuple[int, int]) -> tuple[int, int]:
+    if len(_REFS) >= _REFS_MAX:
+        _REFS.clear()
+    _REFS[key] = refs
+    return refs
+
+
 def _store_and_index(parsed: Parsed, arrival: Arrival) -> IngestResult:
+    """One short transaction of Core statements on the hot path (the study and series exist); the ORM
+    and patient identity only when an instance opens a new study or series."""
     received = utcnow()
+    tenant_id = arrival.tenant_id
     with session_scope() as s:
         set_scope(s, _scope(arrival))
-        existing = s.scalar(sa.select(Instance).where(Instance.tenant_id == arrival.tenant_id,
-                                                      Instance.sop_uid == parsed.sop_uid))
+        conn = s.connection()
+        existing = conn.execute(
+            sa.select(Instance.id, Instance.size_bytes, Instance.study_ref, Instance.series_ref)
+            .where(Instance.tenant_id == tenant_id, Instance.sop_uid == parsed.sop_uid)
+        ).first()
         policy = duplicate_policy()
         base = dict(status=SUCCESS, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid, series_uid=parsed.series_uid,
                     sop_class_uid=parsed.sop_class_uid)
         if existing is not None and policy == "keep":
             return IngestResult(**base, duplicate=True, message="实例已存在，保留原有数据")
         if existing is not None and policy == "reject":
-            s.add(ImageEvent(tenant_id=arrival.tenant_id, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid,
-                             kind=EventKind.FAILED, node=arrival.node, message="实例已存在，按策略拒收"))
-            return IngestResult(**{**base, "status": FAILURE_DUPLICATE_REJECTED}, duplicate=True, message="实例已存在，按策略拒收")
-        key = blob_key(arrival.tenant_id, parsed)
+            _events(conn, parsed, arrival, [(EventKind.FAILED, received, "实例已存在，按策略拒收")])
+            return IngestResult(**{**base, "status": FAILURE_DUPLICATE_REJECTED}, duplicate=True,
+                                message="实例已存在，按策略拒收")
+        key = blob_key(tenant_id, parsed)
         blobs().put(key, parsed.raw)  # durable before it is indexed
         stored_at = utcnow()
-        patient = _patient(s, parsed.dataset, arrival.tenant_id)
-        study = _study(s, parsed, patient, arrival, received)
-        series = _series(s, parsed, study, arrival.tenant_id)
+        refs = _known_refs(conn, tenant_id, parsed)
+        if refs is None:
+            patient = _patient(s, parsed.dataset, tenant_id)
+            study = _study(s, parsed, patient, arrival, received)
+            series = _series(s, parsed, study, tenant_id)
+            refs = _remember((tenant_id, parsed.study_uid, parsed.series_uid), (study.id, series.id))
+        study_id, series_id = refs
         ds = parsed.dataset
         size = len(parsed.raw)
         if existing is not None:  # overwrite: same key, new bytes, refreshed row
-            delta = size - existing.size_bytes
-            existing.transfer_syntax = parsed.transfer_syntax
-            existing.size_bytes = size
-            existing.blob_key = key
-            existing.metadata_json = parsed.metadata_json
-            existing.pixel_offset = parsed.pixel_offset
-            existing.pixel_length = parsed.pixel_length
-            existing.received_at = received
-            s.execute(sa.update(Study).where(Study.id == study.id).values(size_bytes=Study.size_bytes + delta))
-            s.execute(sa.update(Series).where(Series.id == series.id).values(size_bytes=Series.size_bytes + delta))
+            conn.execute(sa.update(Instance).where(Instance.id == existing.id).values(
+                series_ref=series_id, study_ref=study_id,
+                transfer_syntax=parsed.transfer_syntax, size_bytes=size, blob_key=key,
+                metadata_json=parsed.metadata_json, pixel_offset=parsed.pixel_offset,
+                pixel_length=parsed.pixel_length, received_at=received, updated_at=received,
+                updated_by=_actor(arrival)))
+            # out of where it was, into where it is now (usually the same series: only the size changes)
+            old_size = existing.size_bytes
+            conn.execute(sa.update(Series).where(Series.id == existing.series_ref).values(
+                num_instances=Series.num_instances - 1, size_bytes=Series.size_bytes - old_size))
+            conn.execute(sa.update(Study).where(Study.id == existing.study_ref).values(
+                num_instances=Study.num_instances - 1, size_bytes=Study.size_bytes - old_size))
+            conn.execute(sa.update(Series).where(Series.id == series_id).values(
+                num_instances=Series.num_instances + 1, size_bytes=Series.size_bytes + size))
+            conn.execute(sa.update(Study).where(Study.id == study_id).values(
+                num_instances=Study.num_instances + 1, size_bytes=Study.size_bytes + size,
+                last_received_at=received))
         else:
-            s.add(Instance(
-                tenant_id=arrival.tenant_id,
+            conn.execute(sa.insert(Instance).values(
+                tenant_id=tenant_id,
                 sop_uid=parsed.sop_uid,
-                series_ref=series.id,
-                study_ref=study.id,
+                series_ref=series_id,
+                study_ref=study_id,
                 sop_class_uid=parsed.sop_class_uid,
                 instance_number=_int(ds, "InstanceNumber"),
                 transfer_syntax=parsed.transfer_syntax,
@@ -291,21 +343,37 @@ def _store_and_index(parsed: Parsed, arrival: Arrival) -> IngestResult:
                 calling_ae=arrival.calling_ae,
                 received_at=received,
                 metadata_json=parsed.metadata_json,
+                created_at=received,
+                updated_at=received,
+                created_by=_actor(arrival),
             ))
-            s.execute(sa.update(Series).where(Series.id == series.id).values(
-                num_instances=Series.num_instances + 1, size_bytes=Series.size_bytes + size))
-            s.execute(sa.update(Study).where(Study.id == study.id).values(
-                num_instances=Study.num_instances + 1, size_bytes=Study.size_bytes + size, last_received_at=received))
-        s.add_all([
-            ImageEvent(tenant_id=arrival.tenant_id, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid,
-                       kind=EventKind.RECEIVED, at=received, node=arrival.node, message=arrival.source),
-            ImageEvent(tenant_id=arrival.tenant_id, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid,
-                       kind=EventKind.STORED, at=stored_at, node=arrival.node, message=key),
-            ImageEvent(tenant_id=arrival.tenant_id, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid,
-                       kind=EventKind.INDEXED, at=utcnow(), node=arrival.node),
-        ])
-        s.flush()
+            # the UIDs in the WHERE prove the cached ids still name this study and series
+            touched = conn.execute(sa.update(Series).where(
+                Series.id == series_id, Series.series_uid == parsed.series_uid, Series.tenant_id == tenant_id
+            ).values(num_instances=Series.num_instances + 1, size_bytes=Series.size_bytes + size)).rowcount
+            touched += conn.execute(sa.update(Study).where(
+                Study.id == study_id, Study.study_uid == parsed.study_uid, Study.tenant_id == tenant_id
+            ).values(
+                num_instances=Study.num_instances + 1, size_bytes=Study.size_bytes + size,
+                last_received_at=received)).rowcount
+            if touched != 2:  # the cached study or series went away under us: index again
+                raise IntegrityError("study or series vanished", None, Exception("stale refs"))
+        _events(conn, parsed, arrival, [(EventKind.RECEIVED, received, arrival.source),
+                                        (EventKind.STORED, stored_at, key),
+                                        (EventKind.INDEXED, utcnow(), None)])
     return IngestResult(**base, duplicate=existing is not None, message="已归档")
+
+
+def _actor(arrival: Arrival) -> str:
+    return (arrival.calling_ae or arrival.source)[:64]
+
+
+def _events(conn: sa.Connection, parsed: Parsed, arrival: Arrival, steps: list[tuple[EventKind, Any, str | None]]) -> None:
+    conn.execute(sa.insert(ImageEvent), [
+        {"tenant_id": arrival.tenant_id, "sop_uid": parsed.sop_uid, "study_uid": parsed.study_uid, "kind": kind,
+         "at": at, "node": arrival.node, "message": message}
+        for kind, at, message in steps
+    ])
 
 
 def _patient(s: Session, ds: Dataset, tenant_id: int) -> Patient:
