@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -15,7 +16,19 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("./var"))
     database_url: str | None = None
     redis_url: str | None = None
+    #: blob store: ``fs`` (files sharded under ``<data dir>/blobs``) or ``s3`` (an S3-compatible object store)
+    blob_backend: Literal["fs", "s3"] = "fs"
+    #: S3 endpoint, e.g. http://minio:9000 (unset: AWS itself)
     s3_url: str | None = None
+    s3_bucket: str | None = None
+    #: unset: boto3's usual credential chain (AWS_* variables, instance role)
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_region: str = "us-east-1"
+    #: keys are stored as ``<prefix>/<key>`` (several installations can share one bucket)
+    s3_prefix: str = ""
+    #: ``path`` (default with an endpoint: MinIO, Ceph and most S3-compatible stores) or ``virtual``
+    s3_addressing_style: Literal["auto", "path", "virtual"] | None = None
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -44,6 +57,12 @@ class Settings(BaseSettings):
     trust_proxy: bool = False
     #: display time zone for exports and reports
     timezone: str = "Asia/Shanghai"
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.blob_backend == "s3" and not self.s3_bucket:
+            raise ValueError("RADIX_BLOB_BACKEND=s3 需要设置 RADIX_S3_BUCKET（对象存储桶名）")
+        return self
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,5 +1,7 @@
 """Blob storage. The filesystem backend (default) shards keys under ``<data dir>/blobs`` and makes a
-write durable (fsync of the file and its directory, then an atomic rename) before returning."""
+write durable (fsync of the file and its directory, then an atomic rename) before returning. The S3
+backend (``RADIX_BLOB_BACKEND=s3``, :mod:`radix.core.storage_s3`) returns once the object store has
+acknowledged the object; it is imported only when configured, so boto3 is needed only then."""
 
 from __future__ import annotations
 
@@ -11,13 +13,25 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from radix.config import get_settings
-from radix.core.errors import Invalid, NotFound
+from radix.core.errors import AppError, Invalid, NotFound
+
+
+class StorageUnavailable(AppError, OSError):
+    """The blob store cannot be reached or refused the request. An ``OSError`` too, so that callers that
+    already treat a failing disk as "out of resources" (DICOM ingest) treat a failing object store alike."""
+
+    status_code = 503
+    code = "STORAGE_UNAVAILABLE"
+    message = "影像存储暂时无法访问，请稍后重试或联系管理员"
 
 
 class BlobStore(Protocol):
     def put(self, key: str, data: bytes | BinaryIO) -> int: ...
     def get(self, key: str) -> bytes: ...
     def open(self, key: str) -> BinaryIO: ...
+    def read_range(self, key: str, offset: int, length: int) -> bytes:
+        """Bytes ``[offset, offset + length)``, shorter (or empty) where the blob ends first."""
+        ...
     def exists(self, key: str) -> bool: ...
     def delete(self, key: str) -> None: ...
     def iter_keys(self, prefix: str = "") -> Iterator[str]: ...
@@ -27,6 +41,11 @@ def _check_key(key: str) -> str:
     if not key or key.startswith("/") or ".." in key.split("/") or "\\" in key or "\x00" in key:
         raise Invalid.field("key", "文件路径不正确")
     return key
+
+
+def _check_range(offset: int, length: int) -> None:
+    if offset < 0 or length < 0:
+        raise Invalid.field("range", "读取范围不正确")
 
 
 class FileBlobStore:
@@ -73,6 +92,12 @@ class FileBlobStore:
         except FileNotFoundError:
             raise NotFound("文件不存在") from None
 
+    def read_range(self, key: str, offset: int, length: int) -> bytes:
+        _check_range(offset, length)
+        with self.open(key) as fh:
+            fh.seek(offset)
+            return fh.read(length)
+
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
@@ -98,7 +123,13 @@ _store: BlobStore | None = None
 def blobs() -> BlobStore:
     global _store
     if _store is None:
-        _store = FileBlobStore(get_settings().blob_dir)
+        settings = get_settings()
+        if settings.blob_backend == "s3":
+            from radix.core.storage_s3 import S3BlobStore
+
+            _store = S3BlobStore.from_settings(settings)
+        else:
+            _store = FileBlobStore(settings.blob_dir)
     return _store
 
 

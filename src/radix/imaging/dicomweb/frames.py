@@ -282,10 +282,8 @@ class FrameReader:
     def stored(self, n: int) -> bytes:
         """Frame ``n`` (1-based) exactly as stored: a native slice or the compressed frame's bytes."""
         if self.can_slice:
-            size = self.info.frame_bits // 8
-            self.fh.seek(self.instance.pixel_offset + (n - 1) * size)
-            data = self.fh.read(size)
-            if len(data) != size:
+            data = self._slice(n)
+            if len(data) != self.info.frame_bits // 8:
                 raise NotFound("该帧的像素数据不完整", code="FRAME_NOT_FOUND")
             return data
         if self.encapsulated:
@@ -332,10 +330,13 @@ class FrameReader:
     def native(self, n: int) -> bytes:
         """Frame ``n`` as Explicit VR Little Endian pixel data bytes."""
         if self.can_slice:
-            size = self.info.frame_bits // 8
-            self.fh.seek(self.instance.pixel_offset + (n - 1) * size)
-            return self.fh.read(size)
+            return self._slice(n)
         return native_bytes(self.array(n), self.info)
+
+    def _slice(self, n: int) -> bytes:
+        # a byte range, not an open file: one ranged GET on an object store
+        size = self.info.frame_bits // 8
+        return blobs().read_range(self.instance.blob_key, self.instance.pixel_offset + (n - 1) * size, size)
 
     def encode(self, n: int, ts: str) -> bytes:
         if ts in NATIVE_LE:

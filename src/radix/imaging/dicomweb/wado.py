@@ -284,9 +284,7 @@ def _pixel_bulkdata(accept: list[mp.MediaType], instance: Instance) -> Response:
         multipart = _bulk_multipart(accept)
         whole = instance.pixel_offset is not None and instance.pixel_length
         if instance.transfer_syntax in fr.NATIVE_LE and whole:
-            with fr._open(instance) as fh:
-                fh.seek(instance.pixel_offset)
-                data = fh.read(instance.pixel_length)
+            data = blobs().read_range(instance.blob_key, instance.pixel_offset, instance.pixel_length)
         else:
             with reader:
                 data = b"".join(reader.native(n) for n in numbers)
