@@ -194,3 +194,20 @@ def test_doctor_batch_import_all_or_nothing(new_tenant):
     assert sorted(rows["doc2"]["roleNames"]) == ["临床医生", "科室主任"]
     r = admin.post("/api/v1/platform/accounts/import", files={"file": ("x.csv", b"a,b", "text/csv")})
     assert r.status_code == 422 and r.json()["code"] == "BAD_FILE_TYPE"
+
+
+def test_taking_a_menu_from_a_role_applies_to_the_next_request(new_tenant, login_as):
+    """Permissions are remembered per process for speed; a grant change must still apply at once."""
+    tenant, admin = new_tenant()
+    tree = admin.ok("GET", "/api/v1/platform/roles/menu-tree")["tree"]
+    home = next(n for n in tree if n["key"] == "home")
+    role = admin.ok("POST", "/api/v1/platform/roles", status=201, json={"name": "首页", "checked": [home["id"]]})
+    admin.ok("POST", "/api/v1/platform/accounts", status=201,
+             json={"username": "homer", "name": "首页用户", "password": "Abc12345", "roleIds": [role["id"]]})
+    user = login_as(tenant["code"], "homer", "Abc12345")
+    for _ in range(3):  # served from the remembered grants
+        assert user.get("/api/v1/platform/home").status_code == 200
+    admin.ok("PATCH", f"/api/v1/platform/roles/{role['id']}", json={"checked": []})
+    assert user.get("/api/v1/platform/home").status_code == 403
+    admin.ok("PATCH", f"/api/v1/platform/roles/{role['id']}", json={"checked": [home["id"]]})
+    assert user.get("/api/v1/platform/home").status_code == 200

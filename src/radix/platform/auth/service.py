@@ -20,6 +20,7 @@ from radix.platform.account import service as account_service
 from radix.platform.account.models import Account, AuthSession, SessionEndReason
 from radix.platform.app import service as app_service
 from radix.platform.log import service as log_service
+from radix.platform.auth import grants as grants_cache
 from radix.platform.menu import service as menu_service
 from radix.platform.role.models import Role
 from radix.platform.security import service as security_service
@@ -244,16 +245,25 @@ def authenticate(request: Request, session: Session) -> Principal:
 
 def build_principal(session: Session, auth: AuthSession, tenant: Tenant, account: Account, policy: Any) -> Principal:
     now = utcnow()
+
+    def compute() -> grants_cache.Grants:
+        with scoped(session, SYSTEM):
+            menus = _effective_menus(session, tenant, account)
+            cat = menu_service.catalog(session)
+            return grants_cache.Grants(
+                menus=frozenset(menus),
+                permissions=frozenset(menu_service.permissions_of(cat, menus)),
+                scope=tenant_service.scope_for(session, tenant, actor=account.username, account_id=account.id),
+            )
+
+    grants = grants_cache.get((str(session.get_bind().url), tenant.id, account.id), compute)
+    menus, permissions, scope = grants.menus, grants.permissions, grants.scope
     with scoped(session, SYSTEM):
-        menus = _effective_menus(session, tenant, account)
-        cat = menu_service.catalog(session)
-        permissions = frozenset(menu_service.permissions_of(cat, menus))
         must_change = bool(
             policy.password_expiry_enabled
             and account.password_changed_at is not None
             and now - account.password_changed_at > dt.timedelta(days=policy.password_expiry_days)
         )
-        scope = tenant_service.scope_for(session, tenant, actor=account.username, account_id=account.id)
     return Principal(
         account_id=account.id,
         username=account.username,
