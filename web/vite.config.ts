@@ -15,6 +15,19 @@ export default defineConfig({
       '/wado': { target: backend, changeOrigin: false },
     },
   },
+  // Cornerstone3D (the viewer): see NOTES.md "Viewer"
+  optimizeDeps: {
+    exclude: ['@cornerstonejs/dicom-image-loader'],
+    include: [
+      'dicom-parser',
+      '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
+      '@cornerstonejs/codec-charls/decodewasmjs',
+      '@cornerstonejs/codec-openjpeg/decodewasmjs',
+      '@cornerstonejs/codec-openjph/wasmjs',
+      '@cornerstonejs/codec-libjxl/decodewasmjs',
+    ],
+  },
+  worker: { format: 'es' },
   build: {
     outDir: '../src/radix/web_dist',
     emptyOutDir: true,

@@ -15,7 +15,7 @@ from radix.core.errors import install_error_handlers
 WEB_DIST = Path(__file__).parent / "web_dist"
 
 #: domain packages that plug routers into the app (each has ``api.install(app)``)
-DOMAINS = ["radix.platform.api", "radix.imaging.api"]
+DOMAINS = ["radix.platform.api", "radix.imaging.api", "radix.viewer.api", "radix.film.api"]
 
 
 def create_app() -> FastAPI:

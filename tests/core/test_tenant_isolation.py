@@ -94,6 +94,12 @@ def _extra_seed(a):
     a.ok("POST", "/api/v1/imaging/uploads", status=202, files={"file": ("iso.zip", buf.getvalue(), "application/zip")})
     study = a.ok("GET", "/api/v1/imaging/studies?pageSize=1")["items"][0]
     a.ok("POST", "/api/v1/imaging/shares", status=201, json={"studyId": study["id"], "validity": "permanent"})
+    # a print task of the image (胶片打印)
+    import pydicom
+
+    ds = pydicom.dcmread(io.BytesIO(raw), stop_before_pixels=True)
+    a.ok("POST", "/api/v1/film/tasks", status=201, json={"name": f"{MARK}胶片", "header": MARK, "images": [
+        {"studyUid": ds.StudyInstanceUID, "seriesUid": ds.SeriesInstanceUID, "sopUid": ds.SOPInstanceUID}]})
     try:
         types = a.ok("GET", "/api/v1/jobs/types")
     except AssertionError:

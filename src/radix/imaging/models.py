@@ -147,6 +147,8 @@ class DicomNode(Entity, TenantMixin, Base):
     allow_find: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     allow_move: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     allow_get: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    #: a film printer (Print SCP): film printing may send print jobs to it
+    allow_print: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     status: Mapped[Status] = mapped_column(enum_column(Status), default=Status.ENABLED)
     last_echo_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_echo_ok: Mapped[bool | None] = mapped_column(sa.Boolean)

@@ -94,6 +94,7 @@ class DicomNodeRead(AppModel):
     allow_find: bool = F(zh="允许查询(C-FIND)", en="May find")
     allow_move: bool = F(zh="允许移动(C-MOVE)", en="May move")
     allow_get: bool = F(zh="允许获取(C-GET)", en="May get")
+    allow_print: bool = F(False, zh="胶片打印机", en="Film printer")
     status: Status = F(zh="状态", en="Status")
     last_echo_at: dt.datetime | None = F(None, zh="最近连通测试", en="Last echo")
     last_echo_ok: bool | None = F(None, zh="连通", en="Echo OK")
@@ -116,6 +117,7 @@ class DicomNodeCreate(AppModel):
     allow_find: bool = F(True, zh="允许查询(C-FIND)", en="May find")
     allow_move: bool = F(True, zh="允许移动(C-MOVE)", en="May move")
     allow_get: bool = F(True, zh="允许获取(C-GET)", en="May get")
+    allow_print: bool = F(False, zh="胶片打印机", en="Film printer", description="该节点是 DICOM 胶片打印机（Print SCP），可作为胶片打印的目标")
     status: Status = F(Status.ENABLED, zh="状态", en="Status")
     remark: str | None = F(None, zh="备注", en="Remark", max_length=500, widget="textarea")
 
@@ -130,5 +132,6 @@ class DicomNodeUpdate(AppModel):
     allow_find: bool | None = F(None, zh="允许查询(C-FIND)", en="May find")
     allow_move: bool | None = F(None, zh="允许移动(C-MOVE)", en="May move")
     allow_get: bool | None = F(None, zh="允许获取(C-GET)", en="May get")
+    allow_print: bool | None = F(None, zh="胶片打印机", en="Film printer")
     status: Status | None = F(None, zh="状态", en="Status")
     remark: str | None = F(None, zh="备注", en="Remark", max_length=500)

@@ -42,8 +42,10 @@ const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', name: 'login', component: () => import('@/views/login/index.vue'), meta: { public: true } },
-    // the diagnostic viewer (opened from every study list); its page arrives with the viewer work
-    { path: '/viewer', name: 'viewer', component: () => import('@/views/error/Building.vue') },
+    // the diagnostic viewer (opened from every study list), a chunk of its own (Cornerstone3D)
+    { path: '/viewer', name: 'viewer', component: () => import('@/modules/viewer/ViewerPage.vue') },
+    // a share link opens the shared study in the viewer without login
+    { path: '/share/:token', name: 'share', component: () => import('@/modules/viewer/SharePage.vue'), meta: { public: true } },
     { path: '/', name: 'layout', component: () => import('@/layout/Layout.vue'), redirect: '/home', children: [] },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/views/error/NotFound.vue'), meta: { public: true } },
   ],

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_platform_core
 Revises: 
-Create Date: 2026-11-28 07:59:07.816269
+Create Date: 2026-11-28 09:10:27.930212
 """
 
 from alembic import op
@@ -785,6 +785,7 @@ def upgrade() -> None:
     sa.Column('allow_find', sa.Boolean(), nullable=False),
     sa.Column('allow_move', sa.Boolean(), nullable=False),
     sa.Column('allow_get', sa.Boolean(), nullable=False),
+    sa.Column('allow_print', sa.Boolean(), nullable=False),
     sa.Column('status', sa.Enum('enabled', 'disabled', name='status', native_enum=False, length=16), nullable=False),
     sa.Column('last_echo_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_echo_ok', sa.Boolean(), nullable=True),
@@ -1004,6 +1005,55 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_exam_item_modality_code'), ['modality_code'], unique=False)
         batch_op.create_index(batch_op.f('ix_exam_item_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('film_task',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
+    sa.Column('study_uid', sa.String(length=64), nullable=True),
+    sa.Column('patient_name', sa.String(length=200), nullable=True),
+    sa.Column('patient_id', sa.String(length=64), nullable=True),
+    sa.Column('accession_number', sa.String(length=64), nullable=True),
+    sa.Column('modality', sa.String(length=16), nullable=True),
+    sa.Column('film_size', sa.Enum('8INX10IN', '8_5INX11IN', '10INX12IN', '10INX14IN', '11INX14IN', '11INX17IN', '14INX14IN', '14INX17IN', '24CMX24CM', '24CMX30CM', 'A4', 'A3', name='filmsize', native_enum=False, length=16), nullable=False),
+    sa.Column('orientation', sa.Enum('PORTRAIT', 'LANDSCAPE', name='filmorientation', native_enum=False, length=16), nullable=False),
+    sa.Column('rows', sa.Integer(), nullable=False),
+    sa.Column('columns', sa.Integer(), nullable=False),
+    sa.Column('copies', sa.Integer(), nullable=False),
+    sa.Column('medium', sa.Enum('BLUE FILM', 'CLEAR FILM', 'PAPER', name='filmmedium', native_enum=False, length=16), nullable=False),
+    sa.Column('print_mode', sa.Enum('grid', 'sheet', name='printmode', native_enum=False, length=16), nullable=False),
+    sa.Column('dpi', sa.Integer(), nullable=False),
+    sa.Column('header', sa.String(length=500), nullable=True),
+    sa.Column('annotate', sa.Boolean(), nullable=False),
+    sa.Column('images', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('num_images', sa.Integer(), nullable=False),
+    sa.Column('num_films', sa.Integer(), nullable=False),
+    sa.Column('target', sa.Enum('printer', 'pdf', 'png', name='filmtarget', native_enum=False, length=16), nullable=False),
+    sa.Column('node_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('node_name', sa.String(length=100), nullable=True),
+    sa.Column('status', sa.Enum('pending', 'printing', 'done', 'failed', name='filmstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('message', sa.String(length=500), nullable=True),
+    sa.Column('job_run_id', sa.BigInteger(), nullable=True),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('output_key', sa.String(length=200), nullable=True),
+    sa.Column('output_name', sa.String(length=200), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['node_id'], ['dicom_node.id'], name=op.f('fk_film_task_node_id_dicom_node'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_film_task_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_film_task'))
+    )
+    with op.batch_alter_table('film_task', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_film_task_accession_number'), ['accession_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_film_task_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_film_task_node_id'), ['node_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_film_task_patient_id'), ['patient_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_film_task_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_film_task_study_uid'), ['study_uid'], unique=False)
+        batch_op.create_index(batch_op.f('ix_film_task_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('imaging_share',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('study_ref', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -1091,6 +1141,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_auth_session_account_id'), ['account_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_auth_session_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('film_task_event',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('task_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'printing', 'done', 'failed', name='filmstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('message', sa.String(length=500), nullable=True),
+    sa.Column('actor', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['task_id'], ['film_task.id'], name=op.f('fk_film_task_event_task_id_film_task'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_film_task_event_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_film_task_event'))
+    )
+    with op.batch_alter_table('film_task_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_film_task_event_task_id'), ['task_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_film_task_event_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('instance',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('sop_uid', sa.String(length=64), nullable=False),
@@ -1128,9 +1194,65 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_instance_study_ref'), ['study_ref'], unique=False)
         batch_op.create_index(batch_op.f('ix_instance_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('viewer_annotation',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('study_uid', sa.String(length=64), nullable=False),
+    sa.Column('series_uid', sa.String(length=64), nullable=True),
+    sa.Column('sop_uid', sa.String(length=64), nullable=True),
+    sa.Column('uid', sa.String(length=64), nullable=False),
+    sa.Column('tool', sa.String(length=32), nullable=False),
+    sa.Column('label', sa.String(length=128), nullable=True),
+    sa.Column('data', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_viewer_annotation_account_id_account'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_viewer_annotation_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_viewer_annotation')),
+    sa.UniqueConstraint('account_id', 'uid', name=op.f('uq_viewer_annotation_account_id_uid'))
+    )
+    with op.batch_alter_table('viewer_annotation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_viewer_annotation_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_viewer_annotation_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_viewer_annotation_study_uid'), ['study_uid'], unique=False)
+        batch_op.create_index(batch_op.f('ix_viewer_annotation_tenant_id'), ['tenant_id'], unique=False)
+
+    op.create_table('viewer_setting',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('values', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_viewer_setting_account_id_account'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_viewer_setting_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_viewer_setting')),
+    sa.UniqueConstraint('account_id', name=op.f('uq_viewer_setting_account_id'))
+    )
+    with op.batch_alter_table('viewer_setting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_viewer_setting_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_viewer_setting_tenant_id'), ['tenant_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('viewer_setting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_viewer_setting_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_viewer_setting_created_at'))
+
+    op.drop_table('viewer_setting')
+    with op.batch_alter_table('viewer_annotation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_viewer_annotation_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_viewer_annotation_study_uid'))
+        batch_op.drop_index(batch_op.f('ix_viewer_annotation_created_at'))
+        batch_op.drop_index(batch_op.f('ix_viewer_annotation_account_id'))
+
+    op.drop_table('viewer_annotation')
     with op.batch_alter_table('instance', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_instance_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_instance_study_ref'))
@@ -1139,6 +1261,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_instance_created_at'))
 
     op.drop_table('instance')
+    with op.batch_alter_table('film_task_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_film_task_event_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_film_task_event_task_id'))
+
+    op.drop_table('film_task_event')
     with op.batch_alter_table('auth_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_auth_session_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_auth_session_account_id'))
@@ -1162,6 +1289,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_imaging_share_created_at'))
 
     op.drop_table('imaging_share')
+    with op.batch_alter_table('film_task', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_film_task_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_film_task_study_uid'))
+        batch_op.drop_index(batch_op.f('ix_film_task_status'))
+        batch_op.drop_index(batch_op.f('ix_film_task_patient_id'))
+        batch_op.drop_index(batch_op.f('ix_film_task_node_id'))
+        batch_op.drop_index(batch_op.f('ix_film_task_created_at'))
+        batch_op.drop_index(batch_op.f('ix_film_task_accession_number'))
+
+    op.drop_table('film_task')
     with op.batch_alter_table('exam_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_exam_item_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_exam_item_modality_code'))

@@ -94,6 +94,21 @@ TREE: list[Node] = [
             page("business.diagnosis.list", "诊断列表", "Diagnosis list", "ris:diagnosis", "/ris/diagnosis",
                  "ris/diagnosis/index", buttons=(("query", "查询", "Query"), ("export", "导出", "Export")),
                  extra=(("report", "报告", "Report"), ("review", "终审", "Final review")), app="ris"),
+            # the diagnostic viewer (/viewer, opened from the study lists): not a page of the menu, its
+            # buttons are what a role may do in it; base app, since every study list opens it
+            Node("business.diagnosis.viewer", "menu", "影像阅片", "Viewer", permission="viewer:viewer:view",
+                 children=[Node(f"business.diagnosis.viewer.{key}", "button", zh, en, permission=perm)
+                           for key, zh, en, perm in (
+                               ("annotation", "查看标注", "View annotations", "viewer:annotation:query"),
+                               ("annotate", "保存标注", "Save annotations", "viewer:annotation:edit"),
+                               ("setting", "查看设置", "View settings", "viewer:setting:query"),
+                               ("settingEdit", "修改设置", "Edit settings", "viewer:setting:edit"),
+                               ("download", "下载影像", "Download series", "viewer:series:download"))]),
+            # 胶片打印 (manual 2 §3.1.27): the film editor (opened from the viewer too) and the print tasks
+            Node("business.diagnosis.film", "menu", "胶片打印", "Film printing", permission="film:task:compose",
+                 path="/film", component="film/index"),
+            page("business.diagnosis.filmtask", "打印任务", "Print tasks", "film:task", "/film/task", "film/task/index",
+                 extra=(("print", "打印", "Print"), ("download", "导出胶片", "Export films"))),
             app="ris",
         ),
         icon="Briefcase", app="ris",

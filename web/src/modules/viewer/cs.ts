@@ -1,0 +1,209 @@
+/**
+ * Cornerstone3D set-up, once per page: the rendering core, the DICOM image loader (WADO-RS frames,
+ * asking `transfer-syntax=*`, with the share token as a header when there is one) and the tools.
+ */
+import * as core from '@cornerstonejs/core'
+import * as tools from '@cornerstonejs/tools'
+import { init as initLoader } from '@cornerstonejs/dicom-image-loader'
+import { manualWindowLevelDrag } from './logic/presets'
+
+let ready: Promise<void> | null = null
+let shareToken: string | null = null
+
+/** Window/level as the manual drags it: up/down = width, left/right = level. */
+class ManualWindowLevelTool extends (tools.WindowLevelTool as any) {
+  static toolName = 'RadixWindowLevel'
+  getNewRange(args: any): any {
+    const [dx, dy] = args.deltaPointsCanvas
+    return super.getNewRange({ ...args, deltaPointsCanvas: manualWindowLevelDrag(dx, dy) })
+  }
+}
+const WindowLevelTool = ManualWindowLevelTool as any
+
+export const STACK_GROUP = 'radix-stack'
+export const VOLUME_GROUP = 'radix-volume'
+export const VR_GROUP = 'radix-vr'
+export const ENGINE = 'radix-engine'
+
+/** Freehand curve (曲线) is the freehand tool with open contours and no statistics. */
+export const CURVE = 'FreehandCurve'
+
+/** Tools whose drawings are the user's annotations (saved on the server, listed, erased). */
+export const ANNOTATION_TOOLS = [
+  tools.LengthTool.toolName, tools.AngleTool.toolName, tools.EllipticalROITool.toolName, tools.CircleROITool.toolName,
+  tools.RectangleROITool.toolName, tools.PlanarFreehandROITool.toolName, tools.LivewireContourTool.toolName,
+  tools.ProbeTool.toolName, tools.ArrowAnnotateTool.toolName, tools.LabelTool.toolName, CURVE,
+]
+
+export type TextPrompt = (title: string, initial?: string) => Promise<string | null>
+let prompt: TextPrompt = async () => null
+
+export function setTextPrompt(p: TextPrompt): void {
+  prompt = p
+}
+
+export function setShareToken(token: string | null): void {
+  shareToken = token
+}
+
+export function authHeaders(): Record<string, string> {
+  return shareToken ? { 'X-Radix-Share': shareToken } : {}
+}
+
+export function init(): Promise<void> {
+  if (ready) return ready
+  ready = (async () => {
+    core.init({ rendering: { webGlContextCount: 2 } } as any)
+    initLoader({
+      maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
+      beforeSend: () => authHeaders(),
+    })
+    tools.init()
+    for (const T of [
+      tools.StackScrollTool, WindowLevelTool, tools.ZoomTool, tools.PanTool, tools.PlanarRotateTool, tools.MagnifyTool,
+      tools.LengthTool, tools.AngleTool, tools.EllipticalROITool, tools.CircleROITool, tools.RectangleROITool,
+      tools.PlanarFreehandROITool, tools.LivewireContourTool, tools.ProbeTool, tools.ArrowAnnotateTool, tools.LabelTool,
+      tools.EraserTool, tools.ReferenceLinesTool, tools.CrosshairsTool, tools.TrackballRotateTool,
+    ] as any[]) {
+      tools.addTool(T)
+    }
+  })()
+  return ready
+}
+
+const textConfig = {
+  getTextCallback: (done: (text: string) => void) => {
+    prompt('输入标注文字').then((text) => done(text ?? ''))
+  },
+  changeTextCallback: (data: any, _event: unknown, done: (text: string) => void) => {
+    prompt('修改标注文字', data?.text ?? data?.data?.text ?? '').then((text) => done(text ?? data?.text ?? ''))
+  },
+}
+
+const arrowConfig = {
+  getTextCallback: (done: (text: string) => void) => done(''),
+  changeTextCallback: (data: any, _event: unknown, done: (text: string) => void) => {
+    prompt('箭头文字', data?.text ?? '').then((text) => done(text ?? ''))
+  },
+}
+
+function addAnnotationTools(group: any): void {
+  group.addTool(tools.LengthTool.toolName)
+  group.addTool(tools.AngleTool.toolName)
+  group.addTool(tools.EllipticalROITool.toolName)
+  group.addTool(tools.CircleROITool.toolName)
+  group.addTool(tools.RectangleROITool.toolName)
+  group.addTool(tools.PlanarFreehandROITool.toolName, { calculateStats: true })
+  group.addToolInstance(CURVE, tools.PlanarFreehandROITool.toolName, { allowOpenContours: true, calculateStats: false })
+  group.addTool(tools.LivewireContourTool.toolName)
+  group.addTool(tools.ProbeTool.toolName)
+  group.addTool(tools.ArrowAnnotateTool.toolName, arrowConfig)
+  group.addTool(tools.LabelTool.toolName, textConfig)
+  group.addTool(tools.EraserTool.toolName)
+}
+
+/** The tool groups of the viewer (created once; viewports join and leave them). */
+export function toolGroups(): { stack: any; volume: any; vr: any } {
+  const { ToolGroupManager } = tools
+  let stack = ToolGroupManager.getToolGroup(STACK_GROUP)
+  if (!stack) {
+    stack = ToolGroupManager.createToolGroup(STACK_GROUP)!
+    for (const name of [tools.StackScrollTool, WindowLevelTool, tools.ZoomTool, tools.PanTool, tools.PlanarRotateTool, tools.MagnifyTool]) {
+      stack.addTool(name.toolName)
+    }
+    addAnnotationTools(stack)
+    stack.addTool(tools.ReferenceLinesTool.toolName)
+  }
+  let volume = ToolGroupManager.getToolGroup(VOLUME_GROUP)
+  if (!volume) {
+    volume = ToolGroupManager.createToolGroup(VOLUME_GROUP)!
+    for (const name of [tools.StackScrollTool, WindowLevelTool, tools.ZoomTool, tools.PanTool, tools.MagnifyTool]) {
+      volume.addTool(name.toolName)
+    }
+    addAnnotationTools(volume)
+    volume.addTool(tools.CrosshairsTool.toolName)
+  }
+  let vr = ToolGroupManager.getToolGroup(VR_GROUP)
+  if (!vr) {
+    vr = ToolGroupManager.createToolGroup(VR_GROUP)!
+    vr.addTool(tools.TrackballRotateTool.toolName)
+    vr.addTool(tools.ZoomTool.toolName)
+    vr.addTool(tools.PanTool.toolName)
+    vr.setToolActive(tools.TrackballRotateTool.toolName, { bindings: [{ mouseButton: tools.Enums.MouseBindings.Primary }] })
+    vr.setToolActive(tools.ZoomTool.toolName, { bindings: [{ mouseButton: tools.Enums.MouseBindings.Secondary }] })
+    vr.setToolActive(tools.PanTool.toolName, { bindings: [{ mouseButton: tools.Enums.MouseBindings.Auxiliary }] })
+  }
+  return { stack, volume, vr }
+}
+
+/** The viewer's tool names by its toolbar ids. */
+export const TOOL_BY_ID: Record<string, string> = {
+  scroll: tools.StackScrollTool.toolName,
+  wl: WindowLevelTool.toolName,
+  zoom: tools.ZoomTool.toolName,
+  pan: tools.PanTool.toolName,
+  rotate: tools.PlanarRotateTool.toolName,
+  magnify: tools.MagnifyTool.toolName,
+  length: tools.LengthTool.toolName,
+  angle: tools.AngleTool.toolName,
+  ellipse: tools.EllipticalROITool.toolName,
+  circle: tools.CircleROITool.toolName,
+  rectangle: tools.RectangleROITool.toolName,
+  freehand: tools.PlanarFreehandROITool.toolName,
+  livewire: tools.LivewireContourTool.toolName,
+  probe: tools.ProbeTool.toolName,
+  arrow: tools.ArrowAnnotateTool.toolName,
+  text: tools.LabelTool.toolName,
+  curve: CURVE,
+  eraser: tools.EraserTool.toolName,
+  crosshairs: tools.CrosshairsTool.toolName,
+}
+
+const SECONDARY: Record<string, number> = {}
+
+/**
+ * Make ``toolId`` the left-button tool of every group (the others stay passive: their drawings can
+ * still be selected and moved); wheel scrolls; middle and right follow the user's mouse settings.
+ */
+export function activate(toolId: string, mouse: { middle: string; right: string } = { middle: 'pan', right: 'zoom' }): void {
+  const { MouseBindings } = tools.Enums
+  const groups = toolGroups()
+  for (const group of [groups.stack, groups.volume]) {
+    const primary = TOOL_BY_ID[toolId]
+    if (!primary || !group.hasTool(primary)) continue
+    const middle = TOOL_BY_ID[mouse.middle]
+    const right = TOOL_BY_ID[mouse.right]
+    for (const name of Object.keys(group.toolOptions)) {
+      if (name === tools.ReferenceLinesTool.toolName) continue
+      if (name === tools.CrosshairsTool.toolName && toolId !== 'crosshairs') {
+        group.setToolDisabled(name)
+        continue
+      }
+      group.setToolPassive(name, { removeAllBindings: true })
+    }
+    const bindings: Record<string, { mouseButton: number }[]> = {}
+    const bind = (name: string | undefined, button: number) => {
+      if (!name || !group.hasTool(name)) return
+      ;(bindings[name] ??= []).push({ mouseButton: button })
+    }
+    bind(primary, MouseBindings.Primary)
+    bind(middle, MouseBindings.Auxiliary)
+    bind(right, MouseBindings.Secondary)
+    bind(tools.StackScrollTool.toolName, MouseBindings.Wheel)
+    for (const [name, b] of Object.entries(bindings)) group.setToolActive(name, { bindings: b })
+  }
+  void SECONDARY
+}
+
+export function setReferenceLines(on: boolean, sourceViewportId?: string): void {
+  const { stack } = toolGroups()
+  const name = tools.ReferenceLinesTool.toolName
+  if (on && sourceViewportId) {
+    stack.setToolConfiguration(name, { sourceViewportId })
+    stack.setToolEnabled(name)
+  } else {
+    stack.setToolDisabled(name)
+  }
+}
+
+export { core, tools }
