@@ -10,6 +10,7 @@ from the rows' kept attributes and counters; no file is read.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -372,12 +373,18 @@ def statement(query: Query, access: Access, *, study: Study | None = None,
 # --- answers ---------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def _vr(tag: str) -> str:
     try:
         vr = dictionary_VR(int(tag, 16))
     except KeyError:
         return "UN"
     return vr.split(" or ")[0] if vr else "UN"
+
+
+#: (tag, VR) of the attributes present in every answer of a level
+_REQUIRED_TAGS = {level: tuple((f"{tag_for_keyword(k):08X}", _vr(f"{tag_for_keyword(k):08X}")) for k in kws)
+                  for level, kws in _REQUIRED.items()}
 
 
 def _load(text: str | None) -> dict[str, Any]:
@@ -390,7 +397,8 @@ def _load(text: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def study_attributes(study: Study, access: Access) -> dict[str, Any]:
+def study_attributes(study: Any, access: Access) -> dict[str, Any]:
+    """``study``: a Study or a row with its id, study_uid, attributes, modalities and counts."""
     data = _load(study.attributes)
     modalities = [m for m in (study.modalities or "").split("\\") if m]
     data[T_MODALITIES] = {"vr": "CS", "Value": modalities} if modalities else {"vr": "CS"}
@@ -430,9 +438,9 @@ def _select(data: dict[str, Any], level: str, query: Query) -> dict[str, Any]:
         out = dict(data)
     else:
         out = {tag: value for tag, value in data.items() if tag in wanted}
-    for keyword in _REQUIRED[level]:
-        tag = f"{tag_for_keyword(keyword):08X}"
-        out.setdefault(tag, {"vr": _vr(tag)})
+    for tag, vr in _REQUIRED_TAGS[level]:
+        if tag not in out:
+            out[tag] = {"vr": vr}
     return out
 
 
@@ -460,7 +468,10 @@ def run(query: Query, access: Access, *, study: Study | None = None,
     session = access.session
     answers: list[list[tuple[str, dict[str, Any]]]] = []
     if query.level == STUDY:
-        studies = list(session.scalars(stmt))
+        # only what the answer needs, as rows: no ORM objects for a page of studies
+        studies = session.execute(stmt.with_only_columns(
+            Study.id, Study.study_uid, Study.attributes, Study.modalities, Study.num_series, Study.num_instances,
+        )).all()
         extra = _extra_tags(query, STUDY)
         firsts = _first_instances(access, Instance.study_ref, [s.id for s in studies]) if extra else {}
         for st in studies:
