@@ -119,12 +119,14 @@ def test_truncated_pixel_data_is_refused(new_tenant):
 def test_study_list_filters_by_study_date_range(new_tenant):
     """Study dates are DICOM DA text; the date range compares them as YYYYMMDD on every engine."""
     tenant, admin = new_tenant()
-    for name in ("CT_small.dcm", "MR_small.dcm"):
+    for name in ("MR_small.dcm", "CT_small.dcm"):  # the older study arrives last
         assert store.ingest(_raw(name), store.Arrival(tenant_id=tenant["id"])).ok
     q = "/api/v1/imaging/studies?studyDateFrom={}&studyDateTo={}"
     assert [s["modalities"] for s in admin.ok("GET", q.format("2004-01-19", "2004-01-19"))["items"]] == ["\\CT\\"]
     assert [s["modalities"] for s in admin.ok("GET", q.format("2004-02-01", "2004-12-31"))["items"]] == ["\\MR\\"]
     assert admin.ok("GET", q.format("2005-01-01", "2005-12-31"))["total"] == 0
+    # newest 检查时间 first by default (manual 3 §2.2.1.1), whatever order they arrived in
+    assert [s["studyDate"] for s in admin.ok("GET", "/api/v1/imaging/studies")["items"]] == ["20040826", "20040119"]
 
 
 def test_a_deleted_study_is_not_reused_from_the_receivers_memory(new_tenant):

@@ -147,8 +147,9 @@ studies = Resource(
         Filter("studyDate", op="range", type=dt.date, zh="检查日期", en="Study date", column="study_date"),
         Filter("receivedAt", op="range", type=dt.datetime, zh="上传时间", en="Received at"),
     ],
-    sortable=["receivedAt", "studyDate", "patientName", "numInstances"],
-    default_sort="-receivedAt",
+    sortable=["receivedAt", "studyDate", "studyTime", "patientName", "numInstances"],
+    # manual 3 §2.2.1.1: 按检查时间倒序排列
+    default_sort="-studyDate,-studyTime,-receivedAt",
     service=StudyService(),
 )
 

@@ -1,8 +1,8 @@
 import type { CrudSchema } from '@/components/crud/crud'
 
 /**
- * 检查列表 (manual 3 §2.2.1.1 影像诊断; manual 4 §2.1.2): one row per study, the last 7 days of 上传时间
- * by default (index.vue sets it; the user may clear it), newest first. 阅片 opens the viewer in a new
+ * 检查列表 (manual 3 §2.2.1.1 影像诊断; manual 4 §2.1.2): one row per study, today's 检查日期 by default
+ * (index.vue sets it; the user may clear it), newest 检查时间 first. 阅片 opens the viewer in a new
  * tab; 发送 and 分享 are the page's dialogs.
  */
 export default {
