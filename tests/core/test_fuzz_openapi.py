@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -77,5 +78,14 @@ def test_no_server_errors(tmp_path: Path, scratch_database_url: str) -> None:
     summary = result.stdout[-6000:]
     at = server_log.find("unhandled error")
     assert at < 0, server_log[max(0, at - 400): at + 6000]
-    assert result.returncode == 0, summary
+    # the failures and errors sections come before the long warnings: show them first
+    start = min([i for i in (result.stdout.find("= FAILURES ="), result.stdout.find("= ERRORS =")) if i >= 0],
+                default=max(0, len(result.stdout) - 6000))
+    if result.returncode != 0:
+        assert "= FAILURES =" not in result.stdout, result.stdout[start: start + 8000]
+        # Runtime errors are the fuzzer's own; the one we tolerate is CPython 3.11's ast.parse not being
+        # thread safe under --workers 2 (hypothesis describing a lambda): nothing the server did
+        errors = re.findall(r"Runtime Error\n\s*\n\s*(.+)", result.stdout)
+        assert errors and all("AST constructor recursion depth mismatch" in e for e in errors), \
+            result.stdout[start: start + 8000]
     assert "Tested:" in summary
