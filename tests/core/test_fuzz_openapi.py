@@ -63,6 +63,8 @@ def test_no_server_errors(tmp_path: Path, scratch_database_url: str) -> None:
                 "--max-examples", MAX_EXAMPLES,
                 "--seed", SEED,
                 "--workers", "2",
+                # a loaded CI machine may be slow; a server that hangs is still caught
+                "--request-timeout", "60",
                 # these end or change the fuzzer's own session
                 "--exclude-path-regex", "/auth/(logout|password)$",
                 "--no-color",
