@@ -64,7 +64,7 @@ test-web:
 		echo "== web unit tests =="; cd web && npm test; \
 	fi
 
-bench: setup test-deps
+bench: setup test-deps web
 	$(PY) -m bench.run
 
 clean:

@@ -158,9 +158,10 @@ def orthanc(workdir: Path) -> Iterator[dict[str, Any]]:
 
 
 @contextlib.contextmanager
-def radix(workdir: Path, processes: int = 2) -> Iterator[dict[str, Any]]:
+def radix(workdir: Path, processes: int = 2, web_dist: Path | None = None) -> Iterator[dict[str, Any]]:
     """`radix demo` then `radix web` and `radix dicom --processes N` on a fresh data dir (SQLite), with a node
-    `BENCH` of tenant demo-a so the benchmark's calling AE is accepted."""
+    `BENCH` of tenant demo-a so the benchmark's calling AE is accepted. With `web_dist`, `radix web` serves
+    the console from that copy (the viewer bench: a rebuild of src/radix/web_dist meanwhile cannot break it)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RADIX_")}
     env.update(RADIX_DATA_DIR=str(workdir), TCP_NODELAY="1")
     py = [sys.executable, "-m", "radix"]
@@ -181,8 +182,11 @@ def radix(workdir: Path, processes: int = 2) -> Iterator[dict[str, Any]]:
     subprocess.run([sys.executable, "-c", register], env=env, check=True, timeout=120)
     http_port, dicom_port = free_port(), free_port()
     logs = open(workdir / "radix.log", "w")
-    web = subprocess.Popen(py + ["web", "--port", str(http_port)], env=env, stdout=logs, stderr=subprocess.STDOUT,
-                           start_new_session=True)
+    web_cmd = py + ["web", "--port", str(http_port)]
+    if web_dist is not None:
+        web_cmd = [sys.executable, "-c", "import pathlib, sys, radix.app, radix.cli\n"
+                   "radix.app.WEB_DIST = pathlib.Path(sys.argv.pop(1))\nradix.cli.main()", str(web_dist), *web_cmd[3:]]
+    web = subprocess.Popen(web_cmd, env=env, stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)
     dicom = subprocess.Popen(py + ["dicom", "--port", str(dicom_port), "--processes", str(processes)], env=env,
                              stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)
     try:

@@ -4,6 +4,7 @@
 2. metadata: WADO-RS /metadata of that 500-instance study.
 3. qido: QIDO-RS latency (PatientName fuzzy, StudyDate range) with 20,000 instances indexed.
 Results land in bench/results/archive.json and as a table in the README.
+Then the viewer part (bench/viewer.py): bench/results/viewer.json and its own README table.
 """
 
 from __future__ import annotations
@@ -121,7 +122,9 @@ def main() -> int:
     _update_readme(table)
     print(json.dumps(result, indent=2))
     print(f"saved {path}")
-    return 0
+    from bench import viewer  # the viewer in headless Chromium over Radix's and Orthanc's DICOMweb
+
+    return viewer.main()
 
 
 def _update_readme(table: str) -> None:
