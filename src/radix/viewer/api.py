@@ -7,5 +7,7 @@ from fastapi import FastAPI
 
 def install(app: FastAPI, prefix: str = "/api/v1") -> None:
     from radix.viewer.router import router
+    from radix.viewer.series_router import router as series_router
 
     app.include_router(router, prefix=prefix)
+    app.include_router(series_router, prefix=prefix)

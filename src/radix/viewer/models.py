@@ -38,3 +38,23 @@ class ViewerSetting(Entity, TenantMixin, Base):
 
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("account.id", ondelete="CASCADE"))
     values: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class ViewerRegistration(Entity, TenantMixin, Base):
+    """A user's registration (配准, manual 2 §3.1.31) of a moving series onto a fixed one: the rigid
+    transform from the moving series' patient coordinates to the fixed series' (4×4, row-major, mm),
+    kept per user per series pair so the viewer reopens the last result."""
+
+    __tablename__ = "viewer_registration"
+    __table_args__ = (sa.UniqueConstraint("account_id", "fixed_series_uid", "moving_series_uid"),)
+
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    study_uid: Mapped[str] = mapped_column(sa.String(64))
+    fixed_series_uid: Mapped[str] = mapped_column(sa.String(64))
+    moving_series_uid: Mapped[str] = mapped_column(sa.String(64))
+    #: 16 numbers, row-major
+    matrix: Mapped[list[float]] = mapped_column(JSONType)
+    #: auto (自动配准) or manual (手动调整)
+    method: Mapped[str] = mapped_column(sa.String(16))
+    metric: Mapped[str | None] = mapped_column(sa.String(16))
+    score: Mapped[float | None] = mapped_column(sa.Float)

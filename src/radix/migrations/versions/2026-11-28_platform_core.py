@@ -2,7 +2,7 @@
 
 Revision ID: 0001_platform_core
 Revises: 
-Create Date: 2026-11-28 09:10:27.930212
+Create Date: 2026-11-28 10:12:19.097069
 """
 
 from alembic import op
@@ -1220,6 +1220,31 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_viewer_annotation_study_uid'), ['study_uid'], unique=False)
         batch_op.create_index(batch_op.f('ix_viewer_annotation_tenant_id'), ['tenant_id'], unique=False)
 
+    op.create_table('viewer_registration',
+    sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('study_uid', sa.String(length=64), nullable=False),
+    sa.Column('fixed_series_uid', sa.String(length=64), nullable=False),
+    sa.Column('moving_series_uid', sa.String(length=64), nullable=False),
+    sa.Column('matrix', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('method', sa.String(length=16), nullable=False),
+    sa.Column('metric', sa.String(length=16), nullable=True),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.String(length=64), nullable=True),
+    sa.Column('updated_by', sa.String(length=64), nullable=True),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_viewer_registration_account_id_account'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_viewer_registration_tenant_id_tenant'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_viewer_registration')),
+    sa.UniqueConstraint('account_id', 'fixed_series_uid', 'moving_series_uid', name=op.f('uq_viewer_registration_account_id_fixed_series_uid_moving_series_uid'))
+    )
+    with op.batch_alter_table('viewer_registration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_viewer_registration_account_id'), ['account_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_viewer_registration_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_viewer_registration_tenant_id'), ['tenant_id'], unique=False)
+
     op.create_table('viewer_setting',
     sa.Column('tenant_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -1246,6 +1271,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_viewer_setting_created_at'))
 
     op.drop_table('viewer_setting')
+    with op.batch_alter_table('viewer_registration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_viewer_registration_tenant_id'))
+        batch_op.drop_index(batch_op.f('ix_viewer_registration_created_at'))
+        batch_op.drop_index(batch_op.f('ix_viewer_registration_account_id'))
+
+    op.drop_table('viewer_registration')
     with op.batch_alter_table('viewer_annotation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_viewer_annotation_tenant_id'))
         batch_op.drop_index(batch_op.f('ix_viewer_annotation_study_uid'))

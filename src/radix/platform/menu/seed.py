@@ -103,7 +103,11 @@ TREE: list[Node] = [
                                ("annotate", "保存标注", "Save annotations", "viewer:annotation:edit"),
                                ("setting", "查看设置", "View settings", "viewer:setting:query"),
                                ("settingEdit", "修改设置", "Edit settings", "viewer:setting:edit"),
-                               ("download", "下载影像", "Download series", "viewer:series:download"))]),
+                               ("download", "下载影像", "Download series", "viewer:series:download"),
+                               ("series", "序列管理", "Split / new series", "viewer:series:edit"),
+                               ("registration", "查看配准", "View registrations", "viewer:registration:query"),
+                               ("register", "配准", "Register series", "viewer:registration:edit"),
+                               ("stitch", "图像拼接", "Stitch images", "viewer:stitch:export"))]),
             # 胶片打印 (manual 2 §3.1.27): the film editor (opened from the viewer too) and the print tasks
             Node("business.diagnosis.film", "menu", "胶片打印", "Film printing", permission="film:task:compose",
                  path="/film", component="film/index"),
