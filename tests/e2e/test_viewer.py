@@ -72,6 +72,24 @@ def test_viewer_on_the_demo_ct(session_factory) -> None:
         page.wait_for_function(f"() => ({WL.format(n=0)})() === '{text}'", timeout=5000)
     doctor.shot("lung")
 
+    # 伪彩: a colour map turns the grey image into colours; off brings grey back
+    def colourfulness() -> float:
+        shot = page.get_by_test_id("viewport-0").screenshot()
+        rgb = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB"), dtype=float)
+        h, w, _ = rgb.shape
+        middle = rgb[h // 4: 3 * h // 4, w // 4: 3 * w // 4]
+        return float(np.abs(middle[..., 0] - middle[..., 2]).mean())
+
+    assert colourfulness() < 2
+    page.get_by_test_id("tool-pseudo").click()
+    page.get_by_test_id("pseudo-jet").click()
+    page.wait_for_timeout(500)
+    assert colourfulness() > 10
+    page.get_by_test_id("tool-pseudo").click()
+    page.get_by_test_id("pseudo-off").click()
+    page.wait_for_timeout(500)
+    assert colourfulness() < 2
+
     # scrolling with the wheel moves through the stack
     viewport = page.get_by_test_id("viewport-0")
     box = viewport.bounding_box()

@@ -57,3 +57,9 @@ export function allPresets(user: { name: string; width: number; level: number }[
 export function manualWindowLevelDrag(dx: number, dy: number): [number, number] {
   return [0 - dy || 0, dx]
 }
+
+/** 伪彩 (pseudo-color) presets offered in the viewer, by vtk.js colour-map name */
+export const PSEUDO_COLOR_PRESETS = [
+  'hsv', 'jet', 'Rainbow Blended White', 'Cool to Warm', 'Black-Body Radiation', 'X Ray', 'Viridis (matplotlib)',
+  'Inferno (matplotlib)',
+]
