@@ -62,10 +62,13 @@ function withShare(url: string, share: string | null): string {
 }
 
 export async function loadStudy(studyUid: string, share: string | null = null): Promise<StudyInfo> {
-  const studies = await getJson<DicomJson[]>(`${ROOT}/studies?StudyInstanceUID=${encodeURIComponent(studyUid)}&includefield=all`)
+  // the study and its series are asked at once (the first image waits on both)
+  const [studies, series] = await Promise.all([
+    getJson<DicomJson[]>(`${ROOT}/studies?StudyInstanceUID=${encodeURIComponent(studyUid)}&includefield=all`),
+    getJson<DicomJson[]>(`${ROOT}/studies/${studyUid}/series?includefield=all`),
+  ])
   if (!studies.length) throw new LoadError(404, { code: 'STUDY_NOT_FOUND', message: '检查不存在或无权查看' })
   const st = studies[0]
-  const series = await getJson<DicomJson[]>(`${ROOT}/studies/${studyUid}/series?includefield=all`)
   const list: SeriesInfo[] = series.map((s) => {
     const seriesUid = value(s, 'SeriesInstanceUID')
     return {
