@@ -178,6 +178,21 @@ def unique(prefix: str = "t") -> str:
     return f"{prefix}{_worker()}{next(_seq)}{uuid.uuid4().hex[:4]}"
 
 
+def make_tenant(app: Any, prefix: str = "t", label: str = "测试医院") -> tuple[dict[str, Any], Api, list[Any]]:
+    """A normal tenant created by the platform admin through the API, and its admin's :class:`Api`;
+    also the HTTP clients made for it (the caller closes them). For module-scoped fixtures."""
+    from fastapi.testclient import TestClient
+
+    admin_client = TestClient(app, raise_server_exceptions=False)
+    client = TestClient(app, raise_server_exceptions=False)
+    sysadmin = login(admin_client, "platform", "sysadmin")
+    code = unique(prefix)
+    tenant = sysadmin.ok("POST", "/api/v1/platform/tenants", status=201, json={
+        "name": f"{label}{code[-8:]}", "shortName": f"{label[:2]}{code[-6:]}", "kind": "normal", "code": code,
+        "adminUsername": "admin", "password": "Admin123", "confirmPassword": "Admin123"})
+    return tenant, login(client, code, "admin", "Admin123"), [admin_client, client]
+
+
 @pytest.fixture()
 def new_tenant(sysadmin: Api, login_as: Any) -> Any:
     """Create a tenant through the API; returns (tenant row, its admin's Api)."""

@@ -19,7 +19,7 @@ from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, generate
 from pynetdicom import AE, evt
 
 from radix.imaging import store
-from tests.conftest import Api, login, system_session, unique
+from tests.conftest import Api, make_tenant, system_session, unique
 
 META = "1.2.840.10008.5.1.1.9"
 FILM_SESSION = "1.2.840.10008.5.1.1.1"
@@ -39,15 +39,9 @@ def tenant_factory(app: Any) -> Iterator[Any]:
     clients: list[TestClient] = []
 
     def make() -> Hospital:
-        admin_client = TestClient(app, raise_server_exceptions=False)
-        client = TestClient(app, raise_server_exceptions=False)
-        clients.extend([admin_client, client])
-        sysadmin = login(admin_client, "platform", "sysadmin")
-        code = unique("fm")
-        tenant = sysadmin.ok("POST", "/api/v1/platform/tenants", status=201, json={
-            "name": f"胶片测试{code[-8:]}", "shortName": f"胶片{code[-6:]}", "kind": "normal", "code": code,
-            "adminUsername": "admin", "password": "Admin123", "confirmPassword": "Admin123"})
-        return Hospital(tenant, login(client, code, "admin", "Admin123"))
+        tenant, api, made = make_tenant(app, "fm", "胶片测试")
+        clients.extend(made)
+        return Hospital(tenant, api)
 
     yield make
     for c in clients:

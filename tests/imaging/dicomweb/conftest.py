@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from radix.imaging import store
-from tests.conftest import Api, login, unique
+from tests.conftest import Api, make_tenant
 
 
 @dataclass
@@ -24,23 +24,12 @@ class Archive:
         return result
 
 
-def make_tenant(app: Any) -> tuple[dict[str, Any], Api, list[TestClient]]:
-    admin_client = TestClient(app, raise_server_exceptions=False)
-    sysadmin = login(admin_client, "platform", "sysadmin")
-    code = unique("dw")
-    tenant = sysadmin.ok("POST", "/api/v1/platform/tenants", status=201, json={
-        "name": f"影像测试{code[-8:]}", "shortName": f"影像{code[-6:]}", "kind": "normal", "code": code,
-        "adminUsername": "admin", "password": "Admin123", "confirmPassword": "Admin123"})
-    client = TestClient(app, raise_server_exceptions=False)
-    return tenant, login(client, code, "admin", "Admin123"), [admin_client, client]
-
-
 @pytest.fixture(scope="module")
 def tenant_factory(app: Any):
     clients: list[TestClient] = []
 
     def _make() -> Archive:
-        tenant, api, made = make_tenant(app)
+        tenant, api, made = make_tenant(app, "dw", "影像测试")
         clients.extend(made)
         return Archive(tenant, api)
 

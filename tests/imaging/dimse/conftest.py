@@ -16,7 +16,7 @@ from pydicom.dataset import Dataset
 from pynetdicom import AE, AllStoragePresentationContexts, evt
 from pynetdicom.sop_class import Verification
 
-from tests.conftest import Api, login, system_session, unique
+from tests.conftest import Api, make_tenant, system_session, unique
 
 
 @dataclass
@@ -49,15 +49,9 @@ def tenant_factory(app: Any) -> Iterator[Any]:
     clients: list[TestClient] = []
 
     def make() -> tuple[dict[str, Any], Api]:
-        admin_client = TestClient(app, raise_server_exceptions=False)
-        client = TestClient(app, raise_server_exceptions=False)
-        clients.extend([admin_client, client])
-        sysadmin = login(admin_client, "platform", "sysadmin")
-        code = unique("dm")
-        tenant = sysadmin.ok("POST", "/api/v1/platform/tenants", status=201, json={
-            "name": f"DIMSE测试{code[-8:]}", "shortName": f"影像{code[-6:]}", "kind": "normal", "code": code,
-            "adminUsername": "admin", "password": "Admin123", "confirmPassword": "Admin123"})
-        return tenant, login(client, code, "admin", "Admin123")
+        tenant, api, made = make_tenant(app, "dm", "DIMSE测试")
+        clients.extend(made)
+        return tenant, api
 
     yield make
     for c in clients:
