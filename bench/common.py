@@ -183,10 +183,8 @@ def radix(workdir: Path, processes: int = 2, web_dist: Path | None = None) -> It
     http_port, dicom_port = free_port(), free_port()
     logs = open(workdir / "radix.log", "w")
     web_cmd = py + ["web", "--port", str(http_port)]
-    if web_dist is not None:
-        web_cmd = [sys.executable, "-c", "import pathlib, sys, radix.app, radix.cli\n"
-                   "radix.app.WEB_DIST = pathlib.Path(sys.argv.pop(1))\nradix.cli.main()", str(web_dist), *web_cmd[3:]]
-    web = subprocess.Popen(web_cmd, env=env, stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)
+    web_env = {**env, "RADIX_WEB_DIST": str(web_dist)} if web_dist is not None else env
+    web = subprocess.Popen(web_cmd, env=web_env, stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)
     dicom = subprocess.Popen(py + ["dicom", "--port", str(dicom_port), "--processes", str(processes)], env=env,
                              stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -12,7 +13,8 @@ from radix import __version__
 from radix.core.audit import AuditMiddleware
 from radix.core.errors import install_error_handlers
 
-WEB_DIST = Path(__file__).parent / "web_dist"
+#: the built console; RADIX_WEB_DIST serves another build (a benchmark's snapshot, a parallel build)
+WEB_DIST = Path(os.environ.get("RADIX_WEB_DIST") or Path(__file__).parent / "web_dist")
 
 #: domain packages that plug routers into the app (each has ``api.install(app)``)
 DOMAINS = ["radix.platform.api", "radix.imaging.api", "radix.viewer.api", "radix.film.api"]

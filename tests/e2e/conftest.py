@@ -20,7 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-WEB_DIST = ROOT / "src" / "radix" / "web_dist" / "index.html"
+WEB_DIST = Path(os.environ.get("RADIX_WEB_DIST") or ROOT / "src" / "radix" / "web_dist") / "index.html"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -73,7 +73,7 @@ def _free_port() -> int:
 def server(e2e_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`radix demo` then `radix serve` on a fresh data dir; yields the base URL."""
     data = tmp_path_factory.mktemp("e2e-data")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("RADIX_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RADIX_") or k == "RADIX_WEB_DIST"}
     env["RADIX_DATA_DIR"] = str(data)
     radix = [sys.executable, "-m", "radix"]
     subprocess.run(radix + ["demo"], env=env, check=True, capture_output=True, timeout=300)
