@@ -24,6 +24,7 @@ from tests.conftest import Api, make_tenant, system_session, unique
 META = "1.2.840.10008.5.1.1.9"
 FILM_SESSION = "1.2.840.10008.5.1.1.1"
 FILM_BOX = "1.2.840.10008.5.1.1.2"
+ANNOTATION_BOX = "1.2.840.10008.5.1.1.15"
 IMAGE_BOX = "1.2.840.10008.5.1.1.4"
 CT = "1.2.840.10008.5.1.4.1.1.2"
 
@@ -135,6 +136,8 @@ class PrintScp:
     #: image box UID → (position, pixels as rows × columns uint8)
     images: dict[str, tuple[int, np.ndarray]] = field(default_factory=dict)
     printed: list[str] = field(default_factory=list)
+    #: film box UID → its annotation boxes' texts by position (Basic Annotation Box)
+    annotations: dict[str, dict[int, str]] = field(default_factory=dict)
     deleted: list[tuple[str, str]] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
 
@@ -152,12 +155,16 @@ class PrintScp:
 
 
 @contextlib.contextmanager
-def print_scp(*, refuse_session: int | None = None, called_ae: str | None = None) -> Iterator[PrintScp]:
+def print_scp(*, refuse_session: int | None = None, called_ae: str | None = None,
+              annotation_boxes: int = 0) -> Iterator[PrintScp]:
     """A Basic Grayscale Print SCP. ``refuse_session``: answer the Film Session N-CREATE with this
-    failure status. The SCP only accepts associations addressed to its own AE title."""
+    failure status. ``annotation_boxes``: also the Basic Annotation Box SOP Class, with this many boxes per
+    film box asking for an Annotation Display Format ID. The SCP only accepts associations addressed to its
+    own AE title."""
     scp = PrintScp(called_ae or unique("PSCP").upper()[:16])
     lock = threading.Lock()
     image_box_class: dict[str, str] = {}
+    annotation_box_of: dict[str, str] = {}  # annotation box UID → its film box UID
 
     def on_create(event: Any) -> tuple[int, Dataset | None]:
         req = event.request
@@ -190,6 +197,16 @@ def print_scp(*, refuse_session: int | None = None, called_ae: str | None = None
                 answer = Dataset()
                 answer.ImageDisplayFormat = attrs.ImageDisplayFormat
                 answer.ReferencedImageBoxSequence = items
+                if annotation_boxes and "AnnotationDisplayFormatID" in attrs:
+                    notes = []
+                    for _ in range(annotation_boxes):
+                        note = Dataset()
+                        note.ReferencedSOPClassUID = ANNOTATION_BOX
+                        note.ReferencedSOPInstanceUID = generate_uid()
+                        annotation_box_of[note.ReferencedSOPInstanceUID] = uid
+                        notes.append(note)
+                    answer.ReferencedBasicAnnotationBoxSequence = notes
+                    scp.annotations[uid] = {}
                 return 0x0000, answer
         return 0x0118, None
 
@@ -198,6 +215,9 @@ def print_scp(*, refuse_session: int | None = None, called_ae: str | None = None
         mods = event.modification_list
         with lock:
             scp.calls.append(f"N-SET {event.request.RequestedSOPClassUID}")
+            if uid in annotation_box_of:
+                scp.annotations[annotation_box_of[uid]][int(mods.AnnotationPosition)] = str(mods.TextString)
+                return 0x0000, None
             if uid not in image_box_class:
                 return 0x0112, None
             item = mods.BasicGrayscaleImageSequence[0]
@@ -225,6 +245,8 @@ def print_scp(*, refuse_session: int | None = None, called_ae: str | None = None
     ae = AE(ae_title=scp.ae_title)
     ae.require_called_aet = True
     ae.add_supported_context(META, [ExplicitVRLittleEndian, ImplicitVRLittleEndian])
+    if annotation_boxes:
+        ae.add_supported_context(ANNOTATION_BOX, [ExplicitVRLittleEndian, ImplicitVRLittleEndian])
     ae.maximum_pdu_size = 0
     server = ae.start_server(("127.0.0.1", 0), block=False, evt_handlers=[
         (evt.EVT_N_CREATE, on_create), (evt.EVT_N_SET, on_set), (evt.EVT_N_ACTION, on_action),

@@ -85,9 +85,29 @@ def test_grid_print_creates_session_boxes_and_images_as_composed(hospital):
 
     detail = api.ok("GET", f"{URL}/{task['id']}")
     assert detail["status"] == "done" and "已打印 2 张胶片" in detail["message"] and detail["finishedAt"]
+    # this printer has no annotation boxes: the task says the header was not printed
+    assert "胶片抬头未打印" in detail["message"] and not scp.annotations
     events = api.ok("GET", f"{URL}/{task['id']}/events")
     assert [e["status"] for e in events] == ["pending", "pending", "printing", "done"]
     assert events[0]["actor"] == "admin" and events[-1]["actor"] == "打印服务"
+
+
+def test_grid_print_sends_the_header_to_the_printers_annotation_boxes(hospital):
+    api = hospital.api
+    refs = ingest_study(hospital.tenant["id"], 5)
+    with print_scp(annotation_boxes=2) as scp:
+        node = add_printer(hospital.tenant["id"], scp.port, ae_title=scp.ae_title)
+        task = _task(api, refs, nodeId=node, header="{patientId}\n第{page}/{pages}张")
+        run = api.ok("POST", f"{URL}/{task['id']}/print", status=202)
+        assert api.ok("GET", f"/api/v1/jobs/{run['id']}")["status"] == "succeeded"
+    films = scp.films()
+    assert len(films) == 2
+    patient_id = api.ok("GET", f"{URL}/{task['id']}")["patientId"]
+    for page, film in enumerate(films, 1):
+        assert film["box"].AnnotationDisplayFormatID == "LABEL"
+        box_uid = scp.printed[page - 1]
+        assert scp.annotations[box_uid] == {1: patient_id, 2: f"第{page}/2张"}
+    assert "抬头未打印" not in api.ok("GET", f"{URL}/{task['id']}")["message"]
 
 
 def test_sheet_mode_prints_the_whole_film_with_its_header(hospital):

@@ -15,7 +15,7 @@ import io
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -308,6 +308,8 @@ class Film:
     number: int
     image: Image.Image
     cells: list[Image.Image | None]
+    #: the header's lines as printed on this film (empty: no header)
+    header: list[str] = field(default_factory=list)
 
 
 def compose(layout: FilmLayout, resolved: Sequence[ResolvedCell], *, pages: Sequence[int] | None = None,
@@ -335,18 +337,24 @@ def compose(layout: FilmLayout, resolved: Sequence[ResolvedCell], *, pages: Sequ
             x, y, _, _ = geo.cells[index]
             sheet.paste(canvas, (x, y))
             cells.append(canvas)
+        header: list[str] = []
         if geo.header[3]:
             first = chunk[0] if chunk else None
             values = header_values(first.study if first else None, first.series if first else None,
                                    page=number, pages=total, hospital=hospital, today=today)
-            _draw_header(sheet, geo, fill(layout.header or "", values))
-        films.append(Film(number, sheet, cells))
+            header = _header_text_lines(fill(layout.header or "", values))
+            _draw_header(sheet, geo, header)
+        films.append(Film(number, sheet, cells, header))
     return films
 
 
-def _draw_header(sheet: Image.Image, geo: Geometry, text: str) -> None:
+def _header_text_lines(text: str) -> list[str]:
+    return [line for line in text.strip().splitlines()][:3]
+
+
+def _draw_header(sheet: Image.Image, geo: Geometry, header: list[str]) -> None:
     x, y, w, h = geo.header
-    lines = [line for line in text.strip().splitlines()][:3] or [""]
+    lines = header or [""]
     line_h = h / max(1, len(lines))
     size = max(8, round(line_h * 0.62))
     f = font(size)

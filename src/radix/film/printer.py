@@ -4,6 +4,11 @@
 N-CREATE Basic Film Session (copies, medium) → per film: N-CREATE Basic Film Box (STANDARD\\c,r,
 orientation, size) → N-SET each Basic Grayscale Image Box with its 8-bit pixels → N-ACTION print the
 film box → N-DELETE the film box; finally N-DELETE the film session and release.
+
+The 胶片抬头 (header): printed whole-sheet (整版打印) it is part of the one image; printed per cell it goes
+to the printer's Basic Annotation Box SOP Class (PS3.4 H.4.5) when the printer accepts it — the film box asks
+for annotation boxes with Annotation Display Format ID ``ANNOTATION_FORMAT`` and each gets a header line. A
+printer without annotation boxes prints the images without the header, and the task says so.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ META = "1.2.840.10008.5.1.1.9"  # Basic Grayscale Print Management Meta SOP Clas
 FILM_SESSION = "1.2.840.10008.5.1.1.1"
 FILM_BOX = "1.2.840.10008.5.1.1.2"
 GRAYSCALE_IMAGE_BOX = "1.2.840.10008.5.1.1.4"
+ANNOTATION_BOX = "1.2.840.10008.5.1.1.15"  # Basic Annotation Box SOP Class
+#: the Annotation Display Format ID asked of the printer (printer-defined; "LABEL" is the usual name)
+ANNOTATION_FORMAT = "LABEL"
+NO_ANNOTATIONS = "打印机不支持注释框（Basic Annotation Box），胶片抬头未打印，可改用整版打印"
 ACTION_PRINT = 1
 
 #: PS3.4 H / PS3.7 C statuses a printer answers with, in words
@@ -57,6 +66,8 @@ class Sheet:
     columns: int
     rows: int
     boxes: list[Image.Image | None]
+    #: header lines for the printer's annotation boxes (grid printing; empty: none)
+    header: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -116,7 +127,8 @@ def print_films(target: scu.Target, job: Job, *, on_progress: Callable[[int, int
                 check: Callable[[], None] | None = None, timeout: float = 60) -> PrintReport:
     """Print the job's sheets on the printer; raises :class:`PrintFailed` / NodeUnreachable with the reason."""
     report = PrintReport()
-    ae = scu._ae([build_context(META, [ExplicitVRLittleEndian, ImplicitVRLittleEndian])], timeout=timeout)
+    syntaxes = [ExplicitVRLittleEndian, ImplicitVRLittleEndian]
+    ae = scu._ae([build_context(META, syntaxes), build_context(ANNOTATION_BOX, syntaxes)], timeout=timeout)
     assoc = scu._associate(ae, target)
     if not assoc.is_established:
         raise scu.NodeUnreachable(scu._why(target, assoc))
@@ -124,6 +136,9 @@ def print_films(target: scu.Target, job: Job, *, on_progress: Callable[[int, int
         with contextlib.suppress(Exception):
             assoc.release()
         raise PrintFailed(f"{target.label} 不支持灰度胶片打印（Basic Grayscale Print Management）")
+    annotations = any(cx.abstract_syntax == ANNOTATION_BOX for cx in assoc.accepted_contexts)
+    if any(s.header for s in job.sheets) and not annotations:
+        report.warnings.append(NO_ANNOTATIONS)
     total_steps = sum(1 + sum(1 for b in s.boxes if b is not None) for s in job.sheets) or 1
     done = 0
 
@@ -162,6 +177,8 @@ def print_films(target: scu.Target, job: Job, *, on_progress: Callable[[int, int
             ref.ReferencedSOPClassUID = FILM_SESSION
             ref.ReferencedSOPInstanceUID = session_uid
             box.ReferencedFilmSessionSequence = [ref]
+            if sheet.header and annotations:
+                box.AnnotationDisplayFormatID = ANNOTATION_FORMAT
             box_uid = generate_uid()
             status, created = assoc.send_n_create(box, FILM_BOX, box_uid, next(msg), META)
             _check(f"创建第 {number} 张胶片", _status(status), target, report)
@@ -182,6 +199,8 @@ def print_films(target: scu.Target, job: Job, *, on_progress: Callable[[int, int
                 _check(f"发送第 {number} 张胶片的第 {position} 幅图像", _status(result), target, report)
                 report.images += 1
                 step(f"已发送第 {number} 张胶片的第 {position} 幅图像")
+            if sheet.header and annotations:
+                _set_header(assoc, created, sheet.header, number, msg, target, report)
             result = assoc.send_n_action(None, ACTION_PRINT, FILM_BOX, box_uid, next(msg), META)
             _check(f"打印第 {number} 张胶片", _status(result), target, report)
             report.films += 1
@@ -203,8 +222,27 @@ def print_films(target: scu.Target, job: Job, *, on_progress: Callable[[int, int
     return report
 
 
+def _set_header(assoc: Any, created: Dataset | None, header: list[str], number: int, msg: Any,
+                target: scu.Target, report: PrintReport) -> None:
+    """N-SET the film box's annotation boxes, one header line each (fewer boxes than lines: joined)."""
+    boxes = list(getattr(created, "ReferencedBasicAnnotationBoxSequence", None) or [])
+    if not boxes:
+        report.warnings.append(f"第 {number} 张胶片：{NO_ANNOTATIONS}")
+        return
+    lines = header[: len(boxes) - 1] + [" ".join(header[len(boxes) - 1:])] if len(header) > len(boxes) else header
+    for position, (ref_box, line) in enumerate(zip(boxes, lines, strict=False), 1):
+        mods = Dataset()
+        mods.SpecificCharacterSet = "ISO_IR 192"
+        mods.AnnotationPosition = position
+        mods.TextString = line[:64]
+        result = assoc.send_n_set(mods, str(ref_box.ReferencedSOPClassUID or ANNOTATION_BOX),
+                                  str(ref_box.ReferencedSOPInstanceUID), next(msg))
+        _check(f"第 {number} 张胶片的抬头", _status(result), target, report)
+
+
 def sheets_of(films: Sequence[Any], *, grid: bool, columns: int, rows: int) -> list[Sheet]:
-    """Film boxes from composed films: one box per cell (grid) or the whole sheet as one box."""
+    """Film boxes from composed films: one box per cell and the header as text (grid), or the whole sheet
+    (header included) as one box."""
     if grid:
-        return [Sheet(columns, rows, list(f.cells)) for f in films]
+        return [Sheet(columns, rows, list(f.cells), list(getattr(f, "header", []))) for f in films]
     return [Sheet(1, 1, [f.image]) for f in films]
