@@ -5,6 +5,9 @@ and to Orthanc 1.10 (Debian, DICOMweb plugin). Headless Chromium (Debian's, thro
 same viewer build, `/viewer?studyUIDs=<uid>`, logged in as demo-a's `doctor`, in three variants:
 
 - `radix`: straight at `radix web` (the real deployment; the absolute targets apply to it);
+- `radix_warm`: straight at `radix web`, a returning user: the same browser context opened the viewer once
+  before (another study), so the console's code is in the HTTP cache (assets are immutable) and Cornerstone's
+  GPU capability probe in localStorage; the study's images are not cached;
 - `radix_proxy` and `orthanc_proxy`: through a small reverse proxy in this process that serves everything
   from Radix except `/dicom-web/…`, which it forwards to Radix's resp. Orthanc's `/dicom-web/…`. The
   browser sees one origin, so Orthanc needs no CORS headers and the viewer no bench-only switch; both go
@@ -12,7 +15,7 @@ same viewer build, `/viewer?studyUIDs=<uid>`, logged in as demo-a's `doctor`, in
 
 `radix web` serves a copy of the console taken at the start (src/radix/web_dist may be rebuilt meanwhile).
 Each run is a fresh browser context (empty HTTP cache, so the console's bundle and every frame are
-fetched again), and the runs of the three variants are interleaved. An init script in the page polls
+fetched again; `radix_warm` first visits another study in it), and the runs of the variants are interleaved. An init script in the page polls
 every animation frame and records, in `performance.now()` (milliseconds since navigation start):
 
 - first image: the `cornerstone-canvas` of `viewport-0` holds a non-blank picture (standard deviation
@@ -50,7 +53,7 @@ from bench import common
 
 RUNS = int(os.environ.get("RADIX_BENCH_VIEWER_RUNS", "3"))
 SLICES = 200
-VARIANTS = ("radix", "radix_proxy", "orthanc_proxy")
+VARIANTS = ("radix", "radix_proxy", "orthanc_proxy", "radix_warm")
 TARGETS = {"first_image_s": 1.0, "stack_s": 5.0, "mpr_s": 5.0}
 LABELS = {"first_image_s": "first image", "stack_s": "whole stack (200 images)", "mpr_s": "MPR ready (3 panes)"}
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -215,8 +218,9 @@ class Proxy:
 
 # --- one run in the browser ----------------------------------------------------------------------------
 
-def measure(browser: Any, base: str, study_uid: str) -> dict[str, float]:
-    """One cold load of the viewer at `base`: seconds to first image, whole stack, MPR ready."""
+def measure(browser: Any, base: str, study_uid: str, before: str | None = None) -> dict[str, float]:
+    """One load of the viewer at `base`: seconds to first image, whole stack, MPR ready. Cold (a new browser
+    context), or with `before` a returning user: the context first opened the viewer on that other study."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     try:
         login = context.request.post(f"{base}/api/v1/auth/login", data=json.dumps(USER),
@@ -224,6 +228,12 @@ def measure(browser: Any, base: str, study_uid: str) -> dict[str, float]:
         if not login.ok:
             raise RuntimeError(f"login at {base} failed: {login.status} {login.text()[:300]}")
         context.add_init_script(PROBE)
+        if before:
+            visit = context.new_page()
+            visit.goto(f"{base}/viewer?studyUIDs={before}", wait_until="commit")
+            visit.wait_for_function("() => window.__bench && window.__bench.first !== null", timeout=120_000,
+                                    polling=100)
+            visit.close()
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -272,14 +282,19 @@ def run(tmp: Path) -> dict[str, Any]:
 
     files = common.ct_series(tmp / "ct200", SLICES)
     study_uid = str(pydicom.dcmread(files[0], stop_before_pixels=True).StudyInstanceUID)
+    # the returning user's earlier study (radix_warm): another patient's small CT
+    earlier = common.ct_series(tmp / "ct-earlier", 20, patient="EARLIER^VISIT", patient_id="EARLIER1")
+    earlier_uid = str(pydicom.dcmread(earlier[0], stop_before_pixels=True).StudyInstanceUID)
     runs: dict[str, list[dict[str, float]]] = {v: [] for v in VARIANTS}
     web_dist = _snapshot_console(tmp / "web_dist")
     with common.orthanc(tmp / "orthanc-viewer") as o, common.radix(tmp / "radix-viewer", web_dist=web_dist) as r:
         common.storescu(files, o["dicom_port"], "BENCH", o["aet"], 1)
         common.storescu(files, r["dicom_port"], "BENCH", r["aet"], 1)
+        common.storescu(earlier, r["dicom_port"], "BENCH", r["aet"], 1)
         with Proxy(r["http"], r["http"]) as via_radix, Proxy(r["http"], o["http"]) as via_orthanc, \
                 sync_playwright() as p:
-            bases = {"radix": r["http"], "radix_proxy": via_radix.url, "orthanc_proxy": via_orthanc.url}
+            bases = {"radix": r["http"], "radix_proxy": via_radix.url, "orthanc_proxy": via_orthanc.url,
+                     "radix_warm": r["http"]}
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             load_start = round(os.getloadavg()[0], 2)
             try:
@@ -287,7 +302,8 @@ def run(tmp: Path) -> dict[str, Any]:
                 measure(browser, bases["radix"], study_uid)
                 for n in range(RUNS):
                     for variant in VARIANTS:
-                        runs[variant].append(measure(browser, bases[variant], study_uid))
+                        before = earlier_uid if variant == "radix_warm" else None
+                        runs[variant].append(measure(browser, bases[variant], study_uid, before))
                         print(f"run {n + 1} {variant}: {runs[variant][-1]}", flush=True)
             finally:
                 browser.close()
@@ -312,13 +328,15 @@ def readme_table(result: dict[str, Any]) -> str:
     yes = {True: "yes", False: "**no**"}
     rows = [
         f"| viewer, {v['instances']}×512² CT, headless Chromium (s, median of {v['runs']}) | Orthanc 1.10 DICOMweb "
-        "(via proxy) | Radix (via proxy) | Radix (direct) | target (Radix direct) | met | no slower than Orthanc |",
-        "|---|---|---|---|---|---|---|",
+        "(via proxy) | Radix (via proxy) | Radix (direct) | Radix (direct, returning user) | target (Radix direct) "
+        "| met | no slower than Orthanc |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for key, label in LABELS.items():
         t = v["targets"][key]
         rows.append(f"| {label} | {v['orthanc_proxy']['median'][key]} | {v['radix_proxy']['median'][key]} | "
-                    f"{v['radix']['median'][key]} | ≤ {t['target_s']:g} s | {yes[t['met']]} | "
+                    f"{v['radix']['median'][key]} | {v['radix_warm']['median'][key]} | ≤ {t['target_s']:g} s | "
+                    f"{yes[t['met']]} | "
                     f"{yes[t['not_slower_than_orthanc']]} |")
     load = v["load_average_1m"]
     rows += ["", f"Measured {result['when']}; 1-minute load average {load['start']} → {load['end']} on the 2 shared cores "

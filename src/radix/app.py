@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from radix import __version__
@@ -51,6 +52,17 @@ def create_app() -> FastAPI:
     return app
 
 
+class ImmutableAssets(StaticFiles):
+    """The build's assets: their names carry their content's hash, so a browser keeps them for a year and
+    never asks again (a new build has new names)."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
 def _mount_spa(app: FastAPI) -> None:
     """Serve the built console at ``/`` with an SPA fallback (every unknown non-API path → index.html)."""
     index = WEB_DIST / "index.html"
@@ -63,7 +75,7 @@ def _mount_spa(app: FastAPI) -> None:
         return
     assets = WEB_DIST / "assets"
     if assets.exists():
-        app.mount("/assets", StaticFiles(directory=assets), name="assets")
+        app.mount("/assets", ImmutableAssets(directory=assets), name="assets")
 
     @app.get("/{full_path:path}", include_in_schema=False)
     def spa(full_path: str) -> FileResponse:
@@ -72,4 +84,5 @@ def _mount_spa(app: FastAPI) -> None:
         candidate = (WEB_DIST / full_path).resolve()
         if full_path and candidate.is_file() and WEB_DIST.resolve() in candidate.parents:
             return FileResponse(candidate)
-        return FileResponse(index)
+        # the page names this build's assets: always asked again (a new build is seen at once)
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})
