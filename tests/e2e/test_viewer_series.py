@@ -141,6 +141,48 @@ def test_split_register_preview_and_right_click_delete(session_factory) -> None:
     manual = doctor.api("GET", f"/api/v1/viewer/registrations?fixedSeriesUid={first_half}")["items"][0]
     assert manual["method"] == "manual" and abs(manual["matrix"][3] - tx) < 1.0, manual
     doctor.shot("registration-manual")
+
+    # beyond the plane, from the same axial pane: push along the view normal (z), then tilt about the screen's
+    # vertical axis (y: out of the plane); each is applied to the moving series and saved
+    def drag(testid: str, dx: float, dy: float) -> None:
+        page.get_by_test_id(testid).click()
+        page.mouse.move(px, py)
+        page.mouse.down()
+        for k in range(1, 11):
+            page.mouse.move(px + dx * k / 10, py + dy * k / 10)
+        page.mouse.up()
+
+    def value(name: str) -> float:
+        return float(page.get_by_test_id(f"registration-{name}").locator("input").input_value())
+
+    def save_and_read(previous: list[float]) -> list[float]:
+        page.get_by_test_id("registration-save").click()
+        deadline = time.time() + 10
+        row = manual
+        while time.time() < deadline:
+            row = doctor.api("GET", f"/api/v1/viewer/registrations?fixedSeriesUid={first_half}")["items"][0]
+            if row["matrix"] != previous:
+                break
+            time.sleep(0.3)
+        assert row["method"] == "manual" and row["matrix"] != previous, row
+        return row["matrix"]
+
+    tz0 = value("tz")
+    drag("registration-depth", 0, -60)
+    tz = value("tz") - tz0
+    assert abs(tz) > 5 and abs(value("tx") - tx) < 0.02, (tz, value("tx"))  # 60 px ≈ 6+ mm, along z only
+    assert "沿层面法线" in page.get_by_test_id("registration-hint").inner_text()
+    depth = save_and_read(manual["matrix"])
+    assert abs(depth[11] - manual["matrix"][11] - tz) < 0.05 and abs(depth[3] - manual["matrix"][3]) < 0.01, depth
+    drag("registration-tilt", 40, 0)
+    ry, rx = value("ry"), value("rx")
+    assert 8 < abs(ry) < 12 and abs(rx) < 1.5, (rx, ry)  # 40 px × 0.25°
+    tilted = np.array(save_and_read(depth)).reshape(4, 4)
+    r = tilted[:3, :3]
+    assert np.allclose(r @ r.T, np.eye(3), atol=1e-4)
+    # a turn about y: x and z mix, y stays
+    assert abs(abs(r[0, 2]) - np.sin(np.radians(abs(ry)))) < 0.03 and abs(r[1, 1] - 1) < 1e-3, r
+    doctor.shot("registration-tilt")
     page.keyboard.press("Escape")
     reg.wait_for(state="hidden")
 

@@ -4,12 +4,14 @@ CPR: a centerline clicked on the MPR coronal pane opens the CPR view; straighten
 slider, stretched with a MaxIP slab and a lung W/L each give a different, non-blank picture.
 VR (in a small window at half density: the 3D view is ray cast in software here, seconds per frame):
 presets and the transfer-function editor change the picture, 一键去床 changes it (the table is gone), a
-free-hand cut and the clipping box change it, 重置 brings back the first picture. The 层厚 dialog sets a MIP
+free-hand cut changes it; the clipping box is pushed by dragging a face's handle in the 3D view (the
+rendered extent shrinks, the sliders follow), 重置 brings back the first picture and the whole box. The 层厚 dialog sets a MIP
 slab with the W/L typed in it.
 Screenshots: test-artifacts/e2e/viewer-cpr-*.png and viewer-vr-*.png."""
 
 from __future__ import annotations
 
+import base64
 import io
 from typing import Any
 
@@ -18,6 +20,22 @@ from PIL import Image
 
 from .conftest import Session
 from .test_viewer import WL, _studies, _wait_image
+
+
+def _canvas(page) -> np.ndarray:
+    """The 3D view's own pixels (its canvas, without what is drawn over it), grey."""
+    url = page.evaluate("() => document.querySelector('[data-testid=viewport-0] canvas').toDataURL('image/png')")
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("L"), dtype=float)
+
+
+def _rows(pixels: np.ndarray) -> int:
+    """How many rows of the picture show something (the background is black)."""
+    return int(((pixels > 40).sum(axis=1) >= 3).sum())
+
+
+def _box(page, axis: str) -> list[float]:
+    thumbs = page.get_by_test_id(f"vr-clip-{axis}").get_by_role("slider")
+    return sorted(float(thumbs.nth(n).get_attribute("aria-valuenow")) for n in range(thumbs.count()))
 
 
 def _pixels(locator) -> np.ndarray:
@@ -246,11 +264,34 @@ def _vr_tools(doctor: Session) -> None:
     assert _diff(no_table, cut, 8) > 2, "the free-hand cut did not change the VR"
     doctor.shot("vr-cut")
 
-    # 框选裁剪: push the head face of the box down
+    # 框选裁剪: the box over the 3D view, a handle on each face; drag the upper head–feet face down
     page.get_by_test_id("vr-clip").click()
-    kb = page.get_by_test_id("vr-clip-k").bounding_box()
-    clipped = _rendered(page, vr, lambda: page.mouse.click(kb["x"] + kb["width"] * 0.8, kb["y"] + kb["height"] / 2))
+    page.get_by_test_id("vr-clip-overlay").wait_for()
+    assert _box(page, "k") == [0, 1]
+    whole = _rows(_canvas(page))
+    handles = sorted((page.get_by_test_id(f"vr-clip-handle-k-{side}") for side in (0, 1)), key=lambda h: h.bounding_box()["y"])
+    top, bottom = (h.bounding_box() for h in handles)
+    span = bottom["y"] - top["y"]
+    assert span > 80, span  # the head–feet axis runs down the coronal view
+    # the front–back faces are seen end on: no handle until the view is turned
+    assert page.locator("[data-testid^=vr-clip-handle-j-]").count() == 0
+    hx, hy = top["x"] + top["width"] / 2, top["y"] + top["height"] / 2
+
+    def push() -> None:
+        page.mouse.move(hx, hy)
+        page.mouse.down()
+        page.mouse.move(hx + 15, hy + span * 0.4, steps=6)  # the sideways part does not count
+        page.mouse.up()
+
+    clipped = _rendered(page, vr, push)
+    lo, hi = _box(page, "k")  # the slider shows the pushed face: one end moved by 0.4, the other stayed
+    assert (abs(hi - 0.6) < 0.05 and lo == 0) or (abs(lo - 0.4) < 0.05 and hi == 1), (lo, hi)
+    assert _box(page, "i") == [0, 1]
+    moved = handles[0].bounding_box()
+    assert abs(moved["y"] - (top["y"] + span * 0.4)) < 6 and abs(moved["x"] - top["x"]) < 2, (top, moved)
     assert _diff(cut, clipped, 8) > 1, "the clipping box did not change the VR"
+    now = _rows(_canvas(page))
+    assert now < whole - 0.25 * span * 0.5, ("the clipped VR is not shorter", whole, now)  # canvas at half density
     doctor.shot("vr-clip")
 
     # 重置: back to the series as it came
@@ -261,5 +302,12 @@ def _vr_tools(doctor: Session) -> None:
     again = _rendered(page, vr, reset)
     # a new volume actor samples its rays with another jitter: compare 8×8 block means
     assert _diff(before, again, 8) < min(4.0, _diff(before, no_table, 8) / 2), ("reset did not restore the VR", _diff(before, again, 8))
+    assert page.get_by_test_id("vr-clip-overlay").count() == 0 and page.get_by_test_id("vr-clip-box").count() == 0
+    assert _rows(_canvas(page)) >= whole - 2, "reset did not restore the full height"
     doctor.shot("vr-reset")
+    # the box comes back whole
+    page.get_by_test_id("vr-clip").click()
+    page.get_by_test_id("vr-clip-overlay").wait_for()
+    assert [_box(page, a) for a in "ijk"] == [[0, 1]] * 3
+    assert abs(handles[0].bounding_box()["y"] - top["y"]) < 6, "the pushed face did not come back"
     assert not doctor.errors, doctor.errors

@@ -176,3 +176,73 @@ export function clipPlanes(g: Geometry, box: ClipBox): { origin: Vec3; normal: V
 export function insidePlanes(planes: { origin: Vec3; normal: Vec3 }[], p: Vec3): boolean {
   return planes.every((pl) => dot(sub(p, pl.origin), pl.normal) >= -1e-9)
 }
+
+// --- the clipping box in the 3D view: its corners, faces and a face pushed by a drag ---------------------
+
+export type BoxAxis = 'i' | 'j' | 'k'
+/** 0: the face at the box's low end of the axis, 1: at its high end */
+export type BoxSide = 0 | 1
+export const BOX_AXES: BoxAxis[] = ['i', 'j', 'k']
+/** the thinnest a box may get along an axis (fraction of the volume) */
+export const MIN_BOX = 0.02
+
+/** The world position of a point given as fractions 0–1 of the volume along i, j, k (as {@link clipPlanes}). */
+export function boxPoint(g: Geometry, f: [number, number, number]): Vec3 {
+  return indexToWorld(g, f[0] * (g.dims[0] - 1), f[1] * (g.dims[1] - 1), f[2] * (g.dims[2] - 1))
+}
+
+function fractions(box: ClipBox, pick: (axis: BoxAxis, n: number) => number): [number, number, number] {
+  return BOX_AXES.map((a, n) => pick(a, n)) as [number, number, number]
+}
+
+/** The eight corners of the box (fractions), corner ``c`` at the high end of axis ``n`` when bit ``n`` is set. */
+export function boxCorners(box: ClipBox): [number, number, number][] {
+  const out: [number, number, number][] = []
+  for (let c = 0; c < 8; c++) out.push(fractions(box, (a, n) => box[a][(c >> n) & 1]))
+  return out
+}
+
+/** The twelve edges of the box as pairs of corner indices (into {@link boxCorners}). */
+export const BOX_EDGES: [number, number][] = (() => {
+  const edges: [number, number][] = []
+  for (let c = 0; c < 8; c++) for (let n = 0; n < 3; n++) if (!((c >> n) & 1)) edges.push([c, c | (1 << n)])
+  return edges
+})()
+
+/** The four corners of one face, in order round it (fractions). */
+export function faceCorners(box: ClipBox, axis: BoxAxis, side: BoxSide): [number, number, number][] {
+  const [a, b] = BOX_AXES.filter((x) => x !== axis)
+  const at = (u: number, v: number) => fractions(box, (x) => (x === axis ? box[axis][side] : x === a ? box[a][u] : box[b][v]))
+  return [at(0, 0), at(1, 0), at(1, 1), at(0, 1)]
+}
+
+/** The centre of one face (fractions): where its handle sits. */
+export function faceCentre(box: ClipBox, axis: BoxAxis, side: BoxSide): [number, number, number] {
+  return fractions(box, (a) => (a === axis ? box[a][side] : (box[a][0] + box[a][1]) / 2))
+}
+
+/**
+ * How far (fraction of the volume) a drag of ``drag`` pixels pushes a face whose axis, from fraction 0 to
+ * 1, runs along ``axisOnScreen`` pixels: the drag's component along that direction. An axis seen end on
+ * (pointing at the viewer) gives 0: that face is pushed from another view.
+ */
+export function dragFraction(drag: Point2, axisOnScreen: Point2): number {
+  const len2 = axisOnScreen[0] ** 2 + axisOnScreen[1] ** 2
+  if (len2 < 64) return 0 // under 8 px for the whole volume: too steep to drag
+  return (drag[0] * axisOnScreen[0] + drag[1] * axisOnScreen[1]) / len2
+}
+
+/** The box with one face moved by ``delta`` (fraction), kept inside the volume and at least {@link MIN_BOX} thick. */
+export function pushFace(box: ClipBox, axis: BoxAxis, side: BoxSide, delta: number): ClipBox {
+  const out: ClipBox = { i: [...box.i], j: [...box.j], k: [...box.k] }
+  const [lo, hi] = out[axis]
+  if (side === 0) out[axis][0] = Math.min(Math.max(0, lo + delta), hi - MIN_BOX)
+  else out[axis][1] = Math.max(Math.min(1, hi + delta), lo + MIN_BOX)
+  out[axis][side] = Math.round(out[axis][side] * 1000) / 1000
+  return out
+}
+
+/** Whether the box is the whole volume. */
+export function isFullBox(box: ClipBox): boolean {
+  return BOX_AXES.every((a) => box[a][0] <= 0 && box[a][1] >= 1)
+}

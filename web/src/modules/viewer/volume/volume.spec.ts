@@ -4,7 +4,10 @@ import {
   quatFromMatrix, rotateByQuat, rotationMinimizingFrames, slabSamples, smoothCenterline, stretchedFrame, sub, type Vec3,
 } from './cprMath'
 import { bodyMask, largestComponent, morph2d, removeTable, shrink2d, type Dims } from './tableRemoval'
-import { clipPlanes, cutPolygon, indexToWorld, insidePlanes, projector, rasterizePolygon, type Camera, type Geometry } from './cut'
+import {
+  BOX_EDGES, boxCorners, boxPoint, clipPlanes, cutPolygon, dragFraction, faceCentre, faceCorners, FULL_BOX, indexToWorld, insidePlanes,
+  isFullBox, MIN_BOX, projector, pushFace, rasterizePolygon, type Camera, type Geometry,
+} from './cut'
 import { addPoint, fromHex, mergeNodes, movePoint, removePoint, splitPoints, toHex } from './transferFunction'
 
 const close = (a: number[], b: number[], eps = 1e-6) => a.every((v, i) => Math.abs(v - b[i]) < eps)
@@ -261,6 +264,38 @@ describe('cut', () => {
     const zHalf = -9 + 0.5 * 18
     expect(insidePlanes(planes, [5, 0, zHalf + 0.1])).toBe(false)
     expect(insidePlanes(planes, [5, 9.5, zHalf - 0.1])).toBe(true)
+  })
+
+  it('lays out the box: corners, edges and faces in world space', () => {
+    const box = { i: [0.25, 1] as [number, number], j: [0, 1] as [number, number], k: [0, 0.5] as [number, number] }
+    const corners = boxCorners(box)
+    expect(corners).toHaveLength(8)
+    expect(BOX_EDGES).toHaveLength(12)
+    // every edge joins corners that differ along one axis only
+    for (const [a, b] of BOX_EDGES) expect(corners[a].filter((v, n) => v !== corners[b][n])).toHaveLength(1)
+    expect(close(boxPoint(g, [0.25, 0, 0.5]), [-9.5 + 0.25 * 19, -9.5, 0])).toBe(true)
+    // the face handle of the pushed i face sits on the first clipping plane, in the middle of the others
+    expect(faceCentre(box, 'i', 0)).toEqual([0.25, 0.5, 0.25])
+    const planes = clipPlanes(g, box)
+    const c = boxPoint(g, faceCentre(box, 'i', 0))
+    expect(Math.abs((c[0] - planes[0].origin[0]) * planes[0].normal[0])).toBeLessThan(1e-9)
+    expect(faceCorners(box, 'k', 1).every((f) => f[2] === 0.5)).toBe(true)
+    expect(new Set(faceCorners(box, 'k', 1).map((f) => f.join())).size).toBe(4)
+  })
+
+  it('turns a drag on the view into a push of one face, kept in the volume', () => {
+    // the k axis of the volume runs 200 px down the screen: 50 px down is a quarter
+    expect(dragFraction([0, 50], [0, 200])).toBeCloseTo(0.25, 9)
+    expect(dragFraction([30, 0], [0, 200])).toBe(0) // across the axis: nothing
+    expect(dragFraction([0, 50], [0, 4])).toBe(0) // axis seen end on: not draggable here
+    let box = pushFace(FULL_BOX, 'k', 1, -0.25)
+    expect(box.k).toEqual([0, 0.75])
+    expect(FULL_BOX.k).toEqual([0, 1]) // the input is not changed
+    expect(isFullBox(box)).toBe(false)
+    box = pushFace(box, 'k', 0, 0.9) // the low face stops short of the high one
+    expect(box.k[0]).toBeCloseTo(0.75 - MIN_BOX, 9)
+    expect(pushFace(FULL_BOX, 'i', 0, -0.3).i).toEqual([0, 1]) // not out of the volume
+    expect(isFullBox(FULL_BOX)).toBe(true)
   })
 })
 

@@ -107,3 +107,54 @@ export function round(m: Mat4, digits = 6): Mat4 {
   const f = 10 ** digits
   return m.map((v) => Math.round(v * f) / f + 0)
 }
+
+/** How a drag in one view of the moving series adjusts it (manual registration). */
+export type ViewDrag = 'move' | 'depth' | 'rotate' | 'tilt'
+
+export interface ViewCamera {
+  /** unit vector from the focal point towards the viewer */
+  viewPlaneNormal: number[]
+  /** unit vector up the screen */
+  viewUp: number[]
+  focalPoint: number[]
+  /** half the view's height in mm */
+  parallelScale: number
+}
+
+/** degrees of tilt per pixel dragged */
+export const TILT_DEGREES_PER_PIXEL = 0.25
+
+const unit = (v: number[]): Vec3 => {
+  const n = Math.hypot(v[0], v[1], v[2]) || 1
+  return [v[0] / n, v[1] / n, v[2] / n]
+}
+const crossV = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+
+/**
+ * The transform a drag of (``dx``, ``dy``) canvas pixels (y down) from (``x0``, ``y0``) makes in a view
+ * ``height`` pixels tall (``width`` wide), to put before the matrix the drag started from. Together the
+ * four kinds cover all six degrees of freedom from any one view:
+ * - ``move``: along the screen (the two in-plane axes), the moving series following the pointer;
+ * - ``depth``: along the view normal (the third axis), a drag up brings it towards the viewer;
+ * - ``rotate``: about the view normal through the focal point (in-plane), by the angle swept about the centre;
+ * - ``tilt``: about the two in-plane axes through the focal point (out of plane), like a trackball:
+ *   across turns about the screen's up axis, up–down about its horizontal axis.
+ */
+export function viewDrag(kind: ViewDrag, camera: ViewCamera, size: { width: number; height: number }, x0: number, y0: number, dx: number, dy: number): Mat4 {
+  const normal = unit(camera.viewPlaneNormal)
+  const up = unit(camera.viewUp)
+  const right = crossV(up, normal) // screen right: the direction of projection (−normal) × up
+  const mm = (camera.parallelScale || 1) / (size.height / 2)
+  const centre = camera.focalPoint.slice(0, 3) as Vec3
+  if (kind === 'move') return translation([0, 1, 2].map((i) => (right[i] * dx - up[i] * dy) * mm) as Vec3)
+  if (kind === 'depth') return translation(normal.map((v) => -v * dy * mm) as Vec3)
+  if (kind === 'rotate') {
+    const cx = size.width / 2
+    const cy = size.height / 2
+    const angle = (Math.atan2(y0 + dy - cy, x0 + dx - cx) - Math.atan2(y0 - cy, x0 - cx)) * (180 / Math.PI)
+    // canvas angles grow clockwise, the normal points at the viewer: a clockwise sweep is a negative turn
+    return axisRotation(normal, -angle, centre)
+  }
+  // tilt: a positive turn about up carries the near side (+normal) to the right, one about right carries it down
+  return multiply(axisRotation(right, dy * TILT_DEGREES_PER_PIXEL, centre), axisRotation(up, dx * TILT_DEGREES_PER_PIXEL, centre))
+}

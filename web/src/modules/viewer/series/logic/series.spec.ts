@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HOTKEY_ACTIONS, actionFor, bindingOf, cleanHotkeys, conflicts, normalizeBinding } from './hotkeys'
-import { apply, axisRotation, columnMajor, fromParams, identity, invertRigid, multiply, toParams, translation, type Vec3 } from './rigid'
+import { apply, axisRotation, columnMajor, fromParams, identity, invertRigid, multiply, TILT_DEGREES_PER_PIXEL, toParams, translation, viewDrag, type Vec3 } from './rigid'
 import { layout, shrink, stitch, toRgba, warp, type GrayImage } from './stitch'
 import { splitParts, windowImages } from './series'
 
@@ -72,6 +72,59 @@ describe('rigid transforms', () => {
     expect(close(apply(moved, [1, 0, 0]), [1, 1, 0])).toBe(true)
     const cm = columnMajor(translation([7, 8, 9]))
     expect(cm.slice(12, 15)).toEqual([7, 8, 9])
+  })
+
+  describe('drags in a view cover all six degrees of freedom', () => {
+    // an axial view as Cornerstone sets it up: looking from the feet, anterior up; 200 px tall showing 100 mm
+    const axial = { viewPlaneNormal: [0, 0, -1], viewUp: [0, -1, 0], focalPoint: [5, 5, 5], parallelScale: 50 }
+    const size = { width: 300, height: 200 }
+    const centre: Vec3 = [0, 0, 0]
+    const params = (m: number[]) => toParams(m, centre)
+
+    it('moves along the screen in the plane', () => {
+      const p = params(viewDrag('move', axial, size, 150, 100, 40, -20))
+      // 0.5 mm per pixel; screen right is up × normal = (0,−1,0)×(0,0,−1) = +x, a drag up goes up the screen (−y)
+      expect(close([p.tx, p.ty, p.tz], [20, -10, 0])).toBe(true)
+    })
+
+    it('moves along the third axis (the view normal) with a vertical drag', () => {
+      const m = viewDrag('depth', axial, size, 150, 100, 13, -30) // up 30 px: towards the viewer, the across part ignored
+      const p = params(m)
+      expect(close([p.tx, p.ty, p.tz], [0, 0, -15])).toBe(true)
+      expect(close([p.rx, p.ry, p.rz], [0, 0, 0])).toBe(true)
+    })
+
+    it('rotates in the plane about the focal point', () => {
+      // a quarter turn clockwise on screen round the centre
+      const m = viewDrag('rotate', axial, size, 250, 100, -100, 100)
+      expect(close(apply(m, [5, 5, 5]), [5, 5, 5])).toBe(true)
+      const p = params(m)
+      expect(Math.abs(p.rz)).toBeCloseTo(90, 6)
+      expect(close([p.rx, p.ry], [0, 0])).toBe(true)
+    })
+
+    it('tilts out of the plane about the two in-plane axes', () => {
+      const across = viewDrag('tilt', axial, size, 150, 100, 40, 0)
+      const pa = params(across)
+      // about the screen's up axis (patient y): only ry, 40 px × 0.25°
+      expect(Math.abs(pa.ry)).toBeCloseTo(40 * TILT_DEGREES_PER_PIXEL, 6)
+      expect(close([pa.rx, pa.rz], [0, 0])).toBe(true)
+      // the near side (+normal = −z) goes right (+x)
+      const near = apply(across, [5, 5, 5 - 10])
+      expect(near[0]).toBeGreaterThan(5)
+      const upDown = params(viewDrag('tilt', axial, size, 150, 100, 0, 20))
+      expect(Math.abs(upDown.rx)).toBeCloseTo(20 * TILT_DEGREES_PER_PIXEL, 6)
+      expect(close([upDown.ry, upDown.rz], [0, 0])).toBe(true)
+      // the focal point stays put: the turn is about what the user looks at
+      expect(close(apply(across, [5, 5, 5]), [5, 5, 5])).toBe(true)
+    })
+
+    it('composes onto the matrix the drag started from', () => {
+      const start = fromParams({ tx: 1, ty: 2, tz: 3, rx: 0, ry: 0, rz: 10 }, centre)
+      const m = multiply(viewDrag('depth', axial, size, 150, 100, 0, 10), start)
+      expect(params(m).tz).toBeCloseTo(3 + 5, 6)
+      expect(params(m).rz).toBeCloseTo(10, 6)
+    })
   })
 })
 
