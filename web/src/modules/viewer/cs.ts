@@ -100,7 +100,13 @@ function addAnnotationTools(group: any): void {
   group.addTool(tools.ArrowAnnotateTool.toolName, arrowConfig)
   group.addTool(tools.LabelTool.toolName, textConfig)
   group.addTool(tools.EraserTool.toolName)
+  // passive from the start: a tool's drawings are drawn (and can be picked) before the tool is, as
+  // the ones restored from the server are; a tool never set to a mode draws nothing
+  for (const name of ANNOTATION_TOOLS) group.setToolPassive(name)
 }
+
+/** Manual 2 §3.1.3: 向上拖动放大，向下拖动缩小 (Cornerstone's zoom drag is the other way round). */
+const ZOOM_CONFIG = { invert: true }
 
 /** The tool groups of the viewer (created once; viewports join and leave them). */
 export function toolGroups(): { stack: any; volume: any; vr: any } {
@@ -109,7 +115,7 @@ export function toolGroups(): { stack: any; volume: any; vr: any } {
   if (!stack) {
     stack = ToolGroupManager.createToolGroup(STACK_GROUP)!
     for (const name of [tools.StackScrollTool, WindowLevelTool, tools.ZoomTool, tools.PanTool, tools.PlanarRotateTool, tools.MagnifyTool]) {
-      stack.addTool(name.toolName)
+      stack.addTool(name.toolName, name === tools.ZoomTool ? ZOOM_CONFIG : undefined)
     }
     addAnnotationTools(stack)
     stack.addTool(tools.ReferenceLinesTool.toolName)
@@ -118,7 +124,7 @@ export function toolGroups(): { stack: any; volume: any; vr: any } {
   if (!volume) {
     volume = ToolGroupManager.createToolGroup(VOLUME_GROUP)!
     for (const name of [tools.StackScrollTool, WindowLevelTool, tools.ZoomTool, tools.PanTool, tools.MagnifyTool]) {
-      volume.addTool(name.toolName)
+      volume.addTool(name.toolName, name === tools.ZoomTool ? ZOOM_CONFIG : undefined)
     }
     addAnnotationTools(volume)
     volume.addTool(tools.CrosshairsTool.toolName)

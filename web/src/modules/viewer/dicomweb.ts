@@ -5,26 +5,26 @@
  */
 import { wadors } from '@cornerstonejs/dicom-image-loader'
 import { authHeaders } from './cs'
-import { naturalize, sortInstances, value, type DicomJson } from './logic/dicom'
+import { naturalize, seriesOrder, sortInstances, value, type DicomJson } from './logic/dicom'
+import { ROOT, fetchJson, metadataPath, seriesQuery, studyQuery, takeEarly } from './early'
 
-export const ROOT = '/dicom-web'
+export { ROOT }
 
 export class LoadError extends Error {
   status: number
   code: string
 
   constructor(status: number, body: any) {
-    super(body?.message || `影像读取失败（${status}）`)
+    super(body?.message || (status ? `影像读取失败（${status}）` : '无法连接影像服务，请检查网络'))
     this.status = status
     this.code = body?.code || 'HTTP_ERROR'
   }
 }
 
+/** GET JSON from the archive (the answer asked early, before the viewer's code came, when there is one). */
 export async function getJson<T = any>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { Accept: 'application/dicom+json, application/json', ...authHeaders() }, credentials: 'same-origin' })
-  if (response.status === 204) return [] as T
-  const body = await response.json().catch(() => ({}))
-  if (!response.ok) throw new LoadError(response.status, body)
+  const { status, body } = await (takeEarly(path) ?? fetchJson(path, authHeaders()))
+  if (status < 200 || status >= 300) throw new LoadError(status, body)
   return body as T
 }
 
@@ -64,12 +64,12 @@ function withShare(url: string, share: string | null): string {
 export async function loadStudy(studyUid: string, share: string | null = null): Promise<StudyInfo> {
   // the study and its series are asked at once (the first image waits on both)
   const [studies, series] = await Promise.all([
-    getJson<DicomJson[]>(`${ROOT}/studies?StudyInstanceUID=${encodeURIComponent(studyUid)}&includefield=all`),
-    getJson<DicomJson[]>(`${ROOT}/studies/${studyUid}/series?includefield=all`),
+    getJson<DicomJson[]>(studyQuery(studyUid)),
+    getJson<DicomJson[]>(seriesQuery(studyUid)),
   ])
   if (!studies.length) throw new LoadError(404, { code: 'STUDY_NOT_FOUND', message: '检查不存在或无权查看' })
   const st = studies[0]
-  const list: SeriesInfo[] = series.map((s) => {
+  const list: SeriesInfo[] = [...series].sort(seriesOrder).map((s) => {
     const seriesUid = value(s, 'SeriesInstanceUID')
     return {
       key: `${studyUid}/${seriesUid}`,
@@ -87,7 +87,6 @@ export async function loadStudy(studyUid: string, share: string | null = null): 
       thumbnail: withShare(`${ROOT}/studies/${studyUid}/series/${seriesUid}/thumbnail`, share),
     }
   })
-  list.sort((a, b) => (a.number ?? 0) - (b.number ?? 0))
   return {
     studyUid,
     patientName: value(st, 'PatientName'),
@@ -102,7 +101,7 @@ export async function loadStudy(studyUid: string, share: string | null = null): 
 /** The series' instances as frame image IDs (one per frame), in stack order. */
 export async function loadSeriesMetadata(series: SeriesInfo): Promise<void> {
   if (series.imageIds.length) return
-  const instances = sortInstances(await getJson<DicomJson[]>(`${ROOT}/studies/${series.studyUid}/series/${series.seriesUid}/metadata`))
+  const instances = sortInstances(await getJson<DicomJson[]>(metadataPath(series.studyUid, series.seriesUid)))
   const base = `${location.origin}${ROOT}/studies/${series.studyUid}/series/${series.seriesUid}/instances`
   const ids: string[] = []
   for (const ds of instances) {

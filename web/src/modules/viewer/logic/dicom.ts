@@ -64,6 +64,20 @@ export function elementText(el: { vr: string; Value?: any[]; BulkDataURI?: strin
   return el.Value.map((v) => (v && typeof v === 'object' ? personName(v) : String(v))).join('\\')
 }
 
+/** The name as DICOM writes it, every group kept (Zhang^San=张^三): the browser shows what the file holds. */
 function personName(v: any): string {
-  return v.Ideographic ?? v.Alphabetic ?? JSON.stringify(v)
+  if (!('Alphabetic' in v || 'Ideographic' in v || 'Phonetic' in v)) return JSON.stringify(v)
+  return [v.Alphabetic ?? '', v.Ideographic ?? '', v.Phonetic ?? ''].join('=').replace(/=+$/, '')
+}
+
+/** Series order in the series panel: by series number (none first). */
+export function seriesOrder(a: DicomJson, b: DicomJson): number {
+  return Number(value(a, 'SeriesNumber') ?? 0) - Number(value(b, 'SeriesNumber') ?? 0)
+}
+
+/** The series a study opens on: the wanted one when the study has it, else the first in panel order. */
+export function firstSeries(series: DicomJson[], wanted: string | null): string | null {
+  if (wanted && series.some((s) => value(s, 'SeriesInstanceUID') === wanted)) return wanted
+  const ordered = [...series].sort(seriesOrder)
+  return ordered.length ? (value(ordered[0], 'SeriesInstanceUID') as string) : null
 }

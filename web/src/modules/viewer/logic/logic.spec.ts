@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { SERIES_LAYOUTS, WINDOW_LAYOUTS, cellsOf, findLayout, pageOf, seriesForCells } from './layouts'
 import { PRESETS, allPresets, fromRange, manualWindowLevelDrag, presetById, toRange } from './presets'
 import { dicomAge, fieldText, formatSlice, formatWL, personName } from './overlay'
-import { sortInstances, type DicomJson } from './dicom'
+import { elementText, sortInstances, type DicomJson } from './dicom'
 
 describe('layouts', () => {
   it('has every series layout and window layout of the manual, with the right window counts', () => {
@@ -122,5 +122,14 @@ describe('window/level drag (manual 2 §3.1.2)', () => {
     expect(manualWindowLevelDrag(0, -10)).toEqual([10, 0])
     expect(manualWindowLevelDrag(0, 10)).toEqual([-10, 0])
     expect(manualWindowLevelDrag(7, 0)).toEqual([0, 7])
+  })
+})
+
+describe('tag browser values', () => {
+  it('shows a person name with all its groups, as the file has it', () => {
+    expect(elementText({ vr: 'PN', Value: [{ Alphabetic: 'Zhang^San', Ideographic: '张^三' }] })).toBe('Zhang^San=张^三')
+    expect(elementText({ vr: 'PN', Value: [{ Alphabetic: 'Doe^John' }] })).toBe('Doe^John')
+    expect(elementText({ vr: 'PN', Value: [{ Ideographic: '张^三' }] })).toBe('=张^三')
+    expect(elementText({ vr: 'DS', Value: [0.5, 0.5] })).toBe('0.5\\0.5')
   })
 })
