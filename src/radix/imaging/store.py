@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from radix.config import get_settings
-from radix.core.db import session_scope, utcnow
+from radix.core.db import db, session_scope, utcnow
 from radix.core.storage import blobs
 from radix.core.tenancy import Scope, set_scope
 from radix.imaging.models import EventKind, ImageEvent, Instance, Patient, Series, Study
@@ -254,12 +254,8 @@ def _known_refs(conn: sa.Connection, tenant_id: int, parsed: Parsed) -> tuple[in
     refs = _REFS.get(key)
     if refs is not None:
         return refs
-    row = conn.execute(
-        sa.select(Series.study_ref, Series.id)
-        .join(Study, Study.id == Series.study_ref)
-        .where(Series.tenant_id == tenant_id, Series.series_uid == parsed.series_uid,
-               Study.study_uid == parsed.study_uid)
-    ).first()
+    row = conn.execute(_SQL.refs, {"tenant": tenant_id, "series_uid": parsed.series_uid,
+                                   "study_uid": parsed.study_uid}).first()
     if row is None:
         return None
     return _remember(key, (row[0], row[1]))
@@ -272,96 +268,143 @@ def _remember(key: tuple[int, str, str], refs: tuple[int, int]) -> tuple[int, in
     return refs
 
 
+class _Statements:
+    """The hot path's statements, built once: Core on the tables (no ORM unit of work, no statement
+    construction per instance), each compiled once per process and then only executed."""
+
+    def __init__(self) -> None:
+        inst, series, study, event = Instance.__table__, Series.__table__, Study.__table__, ImageEvent.__table__
+        p = sa.bindparam
+        self.existing = (sa.select(inst.c.id, inst.c.size_bytes, inst.c.study_ref, inst.c.series_ref)
+                         .where(inst.c.tenant_id == p("tenant"), inst.c.sop_uid == p("sop_uid")))
+        self.refs = (sa.select(series.c.study_ref, series.c.id).join(study, study.c.id == series.c.study_ref)
+                     .where(series.c.tenant_id == p("tenant"), series.c.series_uid == p("series_uid"),
+                            study.c.study_uid == p("study_uid")))
+        self.insert = sa.insert(inst)
+        self.insert_events = sa.insert(event)
+        self.overwrite = sa.update(inst).where(inst.c.id == p("row_id"))
+        # the UIDs in the WHERE prove that cached ids still name this study and series
+        self.series_added = sa.update(series).where(
+            series.c.id == p("row_id"), series.c.series_uid == p("uid"), series.c.tenant_id == p("tenant")
+        ).values(num_instances=series.c.num_instances + 1, size_bytes=series.c.size_bytes + p("size"))
+        self.study_added = sa.update(study).where(
+            study.c.id == p("row_id"), study.c.study_uid == p("uid"), study.c.tenant_id == p("tenant")
+        ).values(num_instances=study.c.num_instances + 1, size_bytes=study.c.size_bytes + p("size"),
+                 last_received_at=p("at", type_=study.c.last_received_at.type))
+        self.series_removed = sa.update(series).where(series.c.id == p("row_id")).values(
+            num_instances=series.c.num_instances - 1, size_bytes=series.c.size_bytes - p("size"))
+        self.study_removed = sa.update(study).where(study.c.id == p("row_id")).values(
+            num_instances=study.c.num_instances - 1, size_bytes=study.c.size_bytes - p("size"))
+
+
+_SQL = _Statements()
+
+
 def _store_and_index(parsed: Parsed, arrival: Arrival) -> IngestResult:
-    """One short transaction of Core statements on the hot path (the study and series exist); the ORM
-    and patient identity only when an instance opens a new study or series."""
+    """Look up, write the file durably, then index in one short write transaction. Core statements on
+    the hot path (the study and series exist); the ORM and patient identity only when an instance
+    opens a new series."""
     received = utcnow()
     tenant_id = arrival.tenant_id
-    with session_scope() as s:
-        set_scope(s, _scope(arrival))
-        conn = s.connection()
-        existing = conn.execute(
-            sa.select(Instance.id, Instance.size_bytes, Instance.study_ref, Instance.series_ref)
-            .where(Instance.tenant_id == tenant_id, Instance.sop_uid == parsed.sop_uid)
-        ).first()
+    base = dict(status=SUCCESS, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid, series_uid=parsed.series_uid,
+                sop_class_uid=parsed.sop_class_uid)
+    with db.engine.connect() as conn:
+        existing = conn.execute(_SQL.existing, {"tenant": tenant_id, "sop_uid": parsed.sop_uid}).first()
         policy = duplicate_policy()
-        base = dict(status=SUCCESS, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid, series_uid=parsed.series_uid,
-                    sop_class_uid=parsed.sop_class_uid)
         if existing is not None and policy == "keep":
             return IngestResult(**base, duplicate=True, message="实例已存在，保留原有数据")
         if existing is not None and policy == "reject":
-            _events(conn, parsed, arrival, [(EventKind.FAILED, received, "实例已存在，按策略拒收")])
+            with _write(conn):
+                _events(conn, parsed, arrival, [(EventKind.FAILED, received, "实例已存在，按策略拒收")])
             return IngestResult(**{**base, "status": FAILURE_DUPLICATE_REJECTED}, duplicate=True,
                                 message="实例已存在，按策略拒收")
+        refs = _known_refs(conn, tenant_id, parsed)
+        conn.rollback()  # nothing is held while the file is written
         key = blob_key(tenant_id, parsed)
         blobs().put(key, parsed.raw)  # durable before it is indexed
         stored_at = utcnow()
-        refs = _known_refs(conn, tenant_id, parsed)
         if refs is None:
-            patient = _patient(s, parsed.dataset, tenant_id)
-            study = _study(s, parsed, patient, arrival, received)
-            series = _series(s, parsed, study, tenant_id)
-            refs = _remember((tenant_id, parsed.study_uid, parsed.series_uid), (study.id, series.id))
-        study_id, series_id = refs
-        ds = parsed.dataset
-        size = len(parsed.raw)
-        if existing is not None:  # overwrite: same key, new bytes, refreshed row
-            conn.execute(sa.update(Instance).where(Instance.id == existing.id).values(
-                series_ref=series_id, study_ref=study_id,
-                transfer_syntax=parsed.transfer_syntax, size_bytes=size, blob_key=key,
-                metadata_json=parsed.metadata_json, pixel_offset=parsed.pixel_offset,
-                pixel_length=parsed.pixel_length, received_at=received, updated_at=received,
-                updated_by=_actor(arrival)))
-            # out of where it was, into where it is now (usually the same series: only the size changes)
-            old_size = existing.size_bytes
-            conn.execute(sa.update(Series).where(Series.id == existing.series_ref).values(
-                num_instances=Series.num_instances - 1, size_bytes=Series.size_bytes - old_size))
-            conn.execute(sa.update(Study).where(Study.id == existing.study_ref).values(
-                num_instances=Study.num_instances - 1, size_bytes=Study.size_bytes - old_size))
-            conn.execute(sa.update(Series).where(Series.id == series_id).values(
-                num_instances=Series.num_instances + 1, size_bytes=Series.size_bytes + size))
-            conn.execute(sa.update(Study).where(Study.id == study_id).values(
-                num_instances=Study.num_instances + 1, size_bytes=Study.size_bytes + size,
-                last_received_at=received))
+            with session_scope() as s:  # a new series (and maybe study, patient): the ORM, in the same transaction
+                set_scope(s, _scope(arrival))
+                patient = _patient(s, parsed.dataset, tenant_id)
+                study = _study(s, parsed, patient, arrival, received)
+                series = _series(s, parsed, study, tenant_id)
+                _index(s.connection(), parsed, arrival, existing, key, (study.id, series.id), received, stored_at)
+            _remember((tenant_id, parsed.study_uid, parsed.series_uid), (study.id, series.id))
         else:
-            conn.execute(sa.insert(Instance).values(
-                tenant_id=tenant_id,
-                sop_uid=parsed.sop_uid,
-                series_ref=series_id,
-                study_ref=study_id,
-                sop_class_uid=parsed.sop_class_uid,
-                instance_number=_int(ds, "InstanceNumber"),
-                transfer_syntax=parsed.transfer_syntax,
-                size_bytes=size,
-                blob_key=key,
-                num_frames=_int(ds, "NumberOfFrames") or 1,
-                rows=_int(ds, "Rows"),
-                columns=_int(ds, "Columns"),
-                pixel_offset=parsed.pixel_offset,
-                pixel_length=parsed.pixel_length,
-                source=arrival.source,
-                calling_ae=arrival.calling_ae,
-                received_at=received,
-                metadata_json=parsed.metadata_json,
-                created_at=received,
-                updated_at=received,
-                created_by=_actor(arrival),
-            ))
-            # the UIDs in the WHERE prove the cached ids still name this study and series
-            touched = conn.execute(sa.update(Series).where(
-                Series.id == series_id, Series.series_uid == parsed.series_uid, Series.tenant_id == tenant_id
-            ).values(num_instances=Series.num_instances + 1, size_bytes=Series.size_bytes + size)).rowcount
-            touched += conn.execute(sa.update(Study).where(
-                Study.id == study_id, Study.study_uid == parsed.study_uid, Study.tenant_id == tenant_id
-            ).values(
-                num_instances=Study.num_instances + 1, size_bytes=Study.size_bytes + size,
-                last_received_at=received)).rowcount
-            if touched != 2:  # the cached study or series went away under us: index again
-                raise IntegrityError("study or series vanished", None, Exception("stale refs"))
-        _events(conn, parsed, arrival, [(EventKind.RECEIVED, received, arrival.source),
-                                        (EventKind.STORED, stored_at, key),
-                                        (EventKind.INDEXED, utcnow(), None)])
+            with _write(conn):
+                _index(conn, parsed, arrival, existing, key, refs, received, stored_at)
     return IngestResult(**base, duplicate=existing is not None, message="已归档")
+
+
+class _write:
+    """A write transaction on a connection: committed when the block ends, rolled back on error."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sa.Connection:
+        if self.conn.in_transaction():
+            self.conn.rollback()
+        self.conn.begin()
+        return self.conn
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is None:
+            self.conn.commit()
+        else:
+            self.conn.rollback()
+
+
+def _index(conn: sa.Connection, parsed: Parsed, arrival: Arrival, existing: Any, key: str,
+           refs: tuple[int, int], received: Any, stored_at: Any) -> None:
+    study_id, series_id = refs
+    tenant_id = arrival.tenant_id
+    ds = parsed.dataset
+    size = len(parsed.raw)
+    if existing is not None:  # overwrite: same key, new bytes, refreshed row
+        conn.execute(_SQL.overwrite, {
+            "row_id": existing.id, "series_ref": series_id, "study_ref": study_id,
+            "transfer_syntax": parsed.transfer_syntax, "size_bytes": size, "blob_key": key,
+            "metadata_json": parsed.metadata_json, "pixel_offset": parsed.pixel_offset,
+            "pixel_length": parsed.pixel_length, "received_at": received, "updated_at": received,
+            "updated_by": _actor(arrival)})
+        # out of where it was, into where it is now (usually the same series: only the size changes)
+        conn.execute(_SQL.series_removed, {"row_id": existing.series_ref, "size": existing.size_bytes})
+        conn.execute(_SQL.study_removed, {"row_id": existing.study_ref, "size": existing.size_bytes})
+    else:
+        conn.execute(_SQL.insert, {
+            "tenant_id": tenant_id,
+            "sop_uid": parsed.sop_uid,
+            "series_ref": series_id,
+            "study_ref": study_id,
+            "sop_class_uid": parsed.sop_class_uid,
+            "instance_number": _int(ds, "InstanceNumber"),
+            "transfer_syntax": parsed.transfer_syntax,
+            "size_bytes": size,
+            "blob_key": key,
+            "num_frames": _int(ds, "NumberOfFrames") or 1,
+            "rows": _int(ds, "Rows"),
+            "columns": _int(ds, "Columns"),
+            "pixel_offset": parsed.pixel_offset,
+            "pixel_length": parsed.pixel_length,
+            "source": arrival.source,
+            "calling_ae": arrival.calling_ae,
+            "received_at": received,
+            "metadata_json": parsed.metadata_json,
+            "created_at": received,
+            "updated_at": received,
+            "created_by": _actor(arrival),
+        })
+    touched = conn.execute(_SQL.series_added, {"row_id": series_id, "uid": parsed.series_uid, "tenant": tenant_id,
+                                               "size": size}).rowcount
+    touched += conn.execute(_SQL.study_added, {"row_id": study_id, "uid": parsed.study_uid, "tenant": tenant_id,
+                                               "size": size, "at": received}).rowcount
+    if touched != 2:  # the cached study or series went away under us: index again
+        raise IntegrityError("study or series vanished", None, Exception("stale refs"))
+    _events(conn, parsed, arrival, [(EventKind.RECEIVED, received, arrival.source),
+                                    (EventKind.STORED, stored_at, key),
+                                    (EventKind.INDEXED, utcnow(), None)])
 
 
 def _actor(arrival: Arrival) -> str:
@@ -369,7 +412,7 @@ def _actor(arrival: Arrival) -> str:
 
 
 def _events(conn: sa.Connection, parsed: Parsed, arrival: Arrival, steps: list[tuple[EventKind, Any, str | None]]) -> None:
-    conn.execute(sa.insert(ImageEvent), [
+    conn.execute(_SQL.insert_events, [
         {"tenant_id": arrival.tenant_id, "sop_uid": parsed.sop_uid, "study_uid": parsed.study_uid, "kind": kind,
          "at": at, "node": arrival.node, "message": message}
         for kind, at, message in steps

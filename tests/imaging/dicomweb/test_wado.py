@@ -97,6 +97,33 @@ def test_native_frames_are_byte_identical(archive):
     assert r.status_code == 200 and r.content == ds.PixelData
 
 
+def test_frames_are_revalidated_by_etag_and_change_with_the_instance(archive):
+    _, ds = archive.files["CT_small.dcm"]
+    first = archive.api.get(_url(ds, "/frames/1"), headers={"Accept": OCTET_ANY})
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and first.headers["cache-control"] == "private, no-cache"
+    assert first.headers["vary"] == "Accept"
+    again = archive.api.get(_url(ds, "/frames/1"), headers={"Accept": OCTET_ANY, "If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    # another representation (transcoded, single part) or another frame list is another entity
+    other = archive.api.get(_url(ds, "/frames/1"), headers={"Accept": "application/octet-stream",
+                                                             "If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["etag"] != etag and other.content == ds.PixelData
+    # the instance overwritten (a re-sent SOP Instance UID under the overwrite policy): a new ETag
+    with system_session() as s:
+        s.execute(sa.update(Instance).where(Instance.tenant_id == archive.tenant["id"],
+                                            Instance.sop_uid == ds.SOPInstanceUID)
+                  .values(size_bytes=Instance.size_bytes + 1))
+    try:
+        changed = archive.api.get(_url(ds, "/frames/1"), headers={"Accept": OCTET_ANY, "If-None-Match": etag})
+        assert changed.status_code == 200 and changed.headers["etag"] != etag
+    finally:
+        with system_session() as s:
+            s.execute(sa.update(Instance).where(Instance.tenant_id == archive.tenant["id"],
+                                                Instance.sop_uid == ds.SOPInstanceUID)
+                      .values(size_bytes=Instance.size_bytes - 1))
+
+
 @pytest.mark.parametrize("name, media", [
     ("JPEG2000.dcm", "image/jp2"),
     ("MR_small_jp2klossless.dcm", "image/jp2"),

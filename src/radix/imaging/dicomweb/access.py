@@ -8,6 +8,7 @@ like ``require()`` so the route contract sees the permission it checks.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import time
@@ -44,7 +45,7 @@ class Access:
     def is_share(self) -> bool:
         return self.principal is None
 
-    @property
+    @functools.cached_property
     def base(self) -> str:
         """Absolute DICOMweb root of this request, e.g. ``http://host/dicom-web``."""
         return origin(self.request) + PREFIX

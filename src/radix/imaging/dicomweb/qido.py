@@ -5,6 +5,11 @@ time ranges, UID lists, and ``fuzzymatching=true`` for person names (case-insens
 over the normalized name). Query keys of a lower level than the one searched match through EXISTS
 (studies with a CT series…), keys of a higher level through the join. Answers are DICOM JSON built
 from the rows' kept attributes and counters; no file is read.
+
+A page of studies is mostly the same few hundred bytes per study: each kept ``attributes`` text is
+parsed and its values serialized once per process (:func:`_fragments`), and an answer is joined
+from those pieces and the row's counters, so a search that matches many studies costs little more
+than one that matches a few.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from json.encoder import encode_basestring
 from pydicom.datadict import dictionary_VR, keyword_for_tag, tag_for_keyword
 
 from radix.core.db import escape_like
@@ -267,7 +273,18 @@ def _range(value: str, name: str, parse_one: Any) -> tuple[str | None, str | Non
     return low, high
 
 
-def condition(key: Key, value: str, *, fuzzy: bool) -> Any:
+def _prefix(pattern: str) -> str | None:
+    """``abc*`` → ``abc``: a pattern that only fixes a prefix (None for any other pattern)."""
+    head = pattern[:-1]
+    if pattern.endswith("*") and head and not _has_wildcard(head) and ord(head[-1]) < 0x10FFFF:
+        return head
+    return None
+
+
+def condition(key: Key, value: str, *, fuzzy: bool, prefix_ranges: bool = False) -> Any:
+    """The WHERE clause of one query key. ``prefix_ranges``: the database compares strings by code
+    point (SQLite's BINARY), so ``abc*`` may also be bounded as ``abc <= x < abd``, a range its index
+    on the column serves (SQLite's LIKE, case-insensitive, cannot use that index)."""
     col = key.column
     name = key.keyword
     if key.kind == "uid":
@@ -313,7 +330,11 @@ def condition(key: Key, value: str, *, fuzzy: bool) -> Any:
         if fuzzy:
             return col.like(f"%{_wildcard(text)}%", escape="\\")
         if _has_wildcard(text):
-            return col.like(_wildcard(text), escape="\\")
+            like = col.like(_wildcard(text), escape="\\")
+            head = _prefix(text) if prefix_ranges else None
+            if head is None:
+                return like
+            return sa.and_(col >= head, col < head[:-1] + chr(ord(head[-1]) + 1), like)
         return col == text
     if key.kind == "pn-raw":
         text = value.strip().lower()
@@ -330,16 +351,18 @@ def condition(key: Key, value: str, *, fuzzy: bool) -> Any:
     return sa.or_(*conds)
 
 
-def _where(query: Query, level: str) -> list[Any]:
-    return [condition(key, value, fuzzy=query.fuzzy) for key, value in query.conditions[level]]
+def _where(query: Query, level: str, prefix_ranges: bool) -> list[Any]:
+    return [condition(key, value, fuzzy=query.fuzzy, prefix_ranges=prefix_ranges)
+            for key, value in query.conditions[level]]
 
 
 def statement(query: Query, access: Access, *, study: Study | None = None,
               series: Series | None = None) -> sa.Select:
     """The SELECT for the query level, with every condition, the share limit and the path's parents."""
-    study_conds = _where(query, STUDY)
-    series_conds = _where(query, SERIES)
-    instance_conds = _where(query, INSTANCE)
+    ranges = access.session.get_bind().dialect.name == "sqlite"
+    study_conds = _where(query, STUDY, ranges)
+    series_conds = _where(query, SERIES, ranges)
+    instance_conds = _where(query, INSTANCE, ranges)
     if access.study_uid is not None:
         study_conds.append(Study.study_uid == access.study_uid)
     if study is not None:
@@ -397,26 +420,67 @@ def _load(text: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+class Raw(str):
+    """An attribute value already serialized as DICOM JSON (written into the answer as it is)."""
+
+    __slots__ = ()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+#: kept ``attributes`` text → its attributes as (tag, serialized value), per process
+_FRAGMENTS: dict[str, dict[str, Raw]] = {}
+_FRAGMENTS_MAX = 20_000
+
+
+def _fragments(text: str | None) -> dict[str, Raw]:
+    """A study's or series' kept attributes, each value serialized once. The text itself is the key,
+    so a row whose attributes change (a correction, a merge) simply misses and is read again."""
+    if not text:
+        return {}
+    hit = _FRAGMENTS.get(text)
+    if hit is None:
+        hit = {tag: Raw(_dumps(value)) for tag, value in _load(text).items()}
+        if len(_FRAGMENTS) >= _FRAGMENTS_MAX:
+            _FRAGMENTS.clear()
+        _FRAGMENTS[text] = hit
+    return dict(hit)
+
+
+_AVAILABLE = Raw('{"vr":"CS","Value":["ONLINE"]}')
+
+
+def _string_value(vr: str, value: str) -> Raw:
+    return Raw(f'{{"vr":"{vr}","Value":[{encode_basestring(value)}]}}')
+
+
+def _count(value: int) -> Raw:
+    return Raw(f'{{"vr":"IS","Value":[{int(value or 0)}]}}')
+
+
 def study_attributes(study: Any, access: Access) -> dict[str, Any]:
     """``study``: a Study or a row with its id, study_uid, attributes, modalities and counts."""
-    data = _load(study.attributes)
+    data: dict[str, Any] = _fragments(study.attributes)
     modalities = [m for m in (study.modalities or "").split("\\") if m]
-    data[T_MODALITIES] = {"vr": "CS", "Value": modalities} if modalities else {"vr": "CS"}
-    data["00201206"] = {"vr": "IS", "Value": [study.num_series]}
-    data["00201208"] = {"vr": "IS", "Value": [study.num_instances]}
-    data[T_AVAILABILITY] = {"vr": "CS", "Value": ["ONLINE"]}
-    data[T_RETRIEVE_URL] = {"vr": "UR", "Value": [access.study_url(study.study_uid)]}
-    data.setdefault(T_STUDY_UID, {"vr": "UI", "Value": [study.study_uid]})
+    data[T_MODALITIES] = Raw('{"vr":"CS","Value":[' + ",".join(map(encode_basestring, modalities)) + "]}") \
+        if modalities else Raw('{"vr":"CS"}')
+    data["00201206"] = _count(study.num_series)
+    data["00201208"] = _count(study.num_instances)
+    data[T_AVAILABILITY] = _AVAILABLE
+    data[T_RETRIEVE_URL] = _string_value("UR", access.study_url(study.study_uid))
+    data.setdefault(T_STUDY_UID, _string_value("UI", study.study_uid))
     return data
 
 
 def series_attributes(series: Series, study: Study, access: Access) -> dict[str, Any]:
-    data = _load(series.attributes)
-    data[T_STUDY_UID] = {"vr": "UI", "Value": [study.study_uid]}
-    data.setdefault(T_SERIES_UID, {"vr": "UI", "Value": [series.series_uid]})
-    data["00201209"] = {"vr": "IS", "Value": [series.num_instances]}
-    data[T_AVAILABILITY] = {"vr": "CS", "Value": ["ONLINE"]}
-    data[T_RETRIEVE_URL] = {"vr": "UR", "Value": [access.series_url(study.study_uid, series.series_uid)]}
+    data: dict[str, Any] = _fragments(series.attributes)
+    data[T_STUDY_UID] = _string_value("UI", study.study_uid)
+    data.setdefault(T_SERIES_UID, _string_value("UI", series.series_uid))
+    data["00201209"] = _count(series.num_instances)
+    data[T_AVAILABILITY] = _AVAILABLE
+    data[T_RETRIEVE_URL] = _string_value("UR", access.series_url(study.study_uid, series.series_uid))
     return data
 
 
@@ -432,16 +496,69 @@ def instance_attributes(instance: Instance, series: Series, study: Study, access
     return data
 
 
-def _select(data: dict[str, Any], level: str, query: Query) -> dict[str, Any]:
-    wanted = _DEFAULT_TAGS[level] | query.include
-    if query.include_all:
-        out = dict(data)
-    else:
-        out = {tag: value for tag, value in data.items() if tag in wanted}
-    for tag, vr in _REQUIRED_TAGS[level]:
+#: ``{"vr":"XX"}`` of the attributes present in every answer of a level
+_REQUIRED_EMPTY = {level: tuple((tag, Raw(_dumps({"vr": vr}))) for tag, vr in tags)
+                   for level, tags in _REQUIRED_TAGS.items()}
+
+
+def _select(data: dict[str, Any], level: str, wanted: set[str] | None) -> dict[str, Any]:
+    """The attributes the answer carries: ``wanted`` (None: all of them), then the required ones."""
+    out = dict(data) if wanted is None else {tag: value for tag, value in data.items() if tag in wanted}
+    for tag, empty in _REQUIRED_EMPTY[level]:
         if tag not in out:
-            out[tag] = {"vr": vr}
+            out[tag] = empty
     return out
+
+
+def encode(data: dict[str, Any]) -> str:
+    """One DICOM JSON object, its attributes in tag order."""
+    return "{" + ",".join(f'"{tag}":{value if type(value) is Raw else _dumps(value)}'
+                          for tag, value in sorted(data.items())) + "}"
+
+
+#: what differs between two studies whose kept attributes are the same text
+_STUDY_SLOTS = (T_AVAILABILITY, T_MODALITIES, T_RETRIEVE_URL, "00201206", "00201208", T_STUDY_UID)
+#: (attributes text, wanted tags) → the answer's text with numbered slots for the values of ``_STUDY_SLOTS``
+_TEMPLATES: dict[tuple[str | None, frozenset[str] | None], tuple[str | int, ...]] = {}
+
+
+def _study_template(text: str | None, wanted: frozenset[str] | None) -> tuple[str | int, ...]:
+    key = (text, wanted)
+    hit = _TEMPLATES.get(key)
+    if hit is not None:
+        return hit
+    data: dict[str, Any] = _fragments(text)
+    slots = {tag: n for n, tag in enumerate(_STUDY_SLOTS) if tag != T_STUDY_UID or tag not in data}
+    data.update(dict.fromkeys(slots, Raw("")))
+    pieces: list[str | int] = []
+    current = "{"
+    for n, (tag, value) in enumerate(sorted(_select(data, STUDY, wanted).items())):
+        current += ("," if n else "") + f'"{tag}":'
+        if tag in slots:
+            pieces += [current, slots[tag]]
+            current = ""
+        else:
+            current += value if type(value) is Raw else _dumps(value)
+    pieces.append(current + "}")
+    if len(_TEMPLATES) >= _FRAGMENTS_MAX:
+        _TEMPLATES.clear()
+    _TEMPLATES[key] = hit = tuple(pieces)
+    return hit
+
+
+def _study_answer(study: Any, access: Access, wanted: frozenset[str] | None) -> str:
+    """What :func:`study_attributes` and :func:`_select` make of a study row, from its template."""
+    modalities = [m for m in (study.modalities or "").split("\\") if m]
+    values = (
+        _AVAILABLE,
+        '{"vr":"CS","Value":[' + ",".join(map(encode_basestring, modalities)) + "]}" if modalities
+        else '{"vr":"CS"}',
+        _string_value("UR", access.study_url(study.study_uid)),
+        _count(study.num_series),
+        _count(study.num_instances),
+        _string_value("UI", study.study_uid),
+    )
+    return "".join(p if type(p) is str else values[p] for p in _study_template(study.attributes, wanted))
 
 
 def _first_instances(access: Access, column: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -459,7 +576,8 @@ def _extra_tags(query: Query, level: str) -> set[str]:
 
 
 def run(query: Query, access: Access, *, study: Study | None = None,
-        series: Series | None = None) -> list[dict]:
+        series: Series | None = None) -> list[str]:
+    """The matches, each as the text of one DICOM JSON object (join them into the answer's array)."""
     stmt = statement(query, access, study=study, series=series)
     if query.offset:
         stmt = stmt.offset(query.offset)
@@ -473,7 +591,10 @@ def run(query: Query, access: Access, *, study: Study | None = None,
             Study.id, Study.study_uid, Study.attributes, Study.modalities, Study.num_series, Study.num_instances,
         )).all()
         extra = _extra_tags(query, STUDY)
-        firsts = _first_instances(access, Instance.study_ref, [s.id for s in studies]) if extra else {}
+        if not extra:
+            wanted_key = None if query.include_all else frozenset(_DEFAULT_TAGS[STUDY] | query.include)
+            return [_study_answer(st, access, wanted_key) for st in studies]
+        firsts = _first_instances(access, Instance.study_ref, [s.id for s in studies])
         for st in studies:
             answers.append([(STUDY, _with_extra(study_attributes(st, access), extra, firsts.get(st.id)))])
     elif query.level == SERIES:
@@ -491,13 +612,24 @@ def run(query: Query, access: Access, *, study: Study | None = None,
                 parts.append((SERIES, series_attributes(se, st, access)))
             parts.append((INSTANCE, instance_attributes(inst, se, st, access)))
             answers.append(parts)
+    wanted = {level: None if query.include_all else _DEFAULT_TAGS[level] | query.include
+              for level in (STUDY, SERIES, INSTANCE)}
     results = []
     for parts in answers:
+        if len(parts) == 1:
+            level, data = parts[0]
+            results.append(encode(_select(data, level, wanted[level])))
+            continue
         merged: dict[str, Any] = {}
         for level, data in parts:  # upper levels first: the lower level's RetrieveURL wins
-            merged.update(_select(data, level, query))
-        results.append(dict(sorted(merged.items())))
+            merged.update(_select(data, level, wanted[level]))
+        results.append(encode(merged))
     return results
+
+
+def body(results: list[str]) -> bytes:
+    """The answer's JSON array."""
+    return ("[" + ",".join(results) + "]").encode("utf-8")
 
 
 def _with_extra(data: dict[str, Any], extra: set[str], first: dict[str, Any] | None) -> dict[str, Any]:

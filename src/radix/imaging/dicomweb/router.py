@@ -6,6 +6,7 @@ Mounted at the root (not under ``/api/v1``): viewers such as OHIF and Cornerston
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -44,8 +45,7 @@ def _search(request: Request, access: Access, level: str, *, study: Study | None
     media = mp.negotiate_json(mp.parse_accept(request.headers.get("accept")))
     query = qido.parse(list(request.query_params.multi_items()), level, bounded=study is not None)
     results = qido.run(query, access, study=study, series=series)
-    body = json.dumps(results, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return mp.json_answer(request, body, media, qido.warning_header(query, len(results)))
+    return mp.json_answer(request, qido.body(results), media, qido.warning_header(query, len(results)))
 
 
 @router.get("/studies", summary="QIDO-RS 查询检查", openapi_extra=_query_params(*_QIDO_COMMON, *_STUDY_KEYS,
@@ -146,10 +146,27 @@ def instance_metadata(request: Request, st: Study = STUDY, inst: Instance = INST
 # --- WADO-RS: frames, bulk data, rendered, thumbnails ----------------------------------------------
 
 
+def _frame_etag(request: Request, inst: Instance) -> str:
+    """Names this answer's bytes: the stored instance as it is now (an overwrite changes the key, size or
+    time) and what was asked (the path's frames, the Accept header's transfer syntax)."""
+    seed = "|".join((str(inst.id), inst.blob_key, str(inst.size_bytes), str(inst.received_at), request.url.path,
+                     request.headers.get("accept", "")))
+    return '"' + hashlib.blake2b(seed.encode(), digest_size=12).hexdigest() + '"'
+
+
 @router.get("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", summary="WADO-RS 获取帧")
 def retrieve_frames(request: Request, frames: str, inst: Instance = INSTANCE,
                     access: Access = READ) -> Response:
-    return wado.frames_response(_accept(request), inst, wado.parse_frame_list(frames))
+    """Frames carry an ETag: a browser keeps them (the viewer's 缓存 on) and asks again with If-None-Match,
+    answered 304 without the pixels while the instance is unchanged."""
+    numbers = wado.parse_frame_list(frames)
+    etag = _frame_etag(request, inst)
+    cache = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept"}
+    if etag in [v.strip() for v in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=cache)
+    response = wado.frames_response(_accept(request), inst, numbers)
+    response.headers.update(cache)
+    return response
 
 
 @router.get("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{tag}",
