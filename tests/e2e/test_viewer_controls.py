@@ -530,6 +530,35 @@ def test_settings_theme_scale_cache_and_user_preset_persist(doctor) -> None:
     assert not doctor.errors, doctor.errors
 
 
+FRAME_TRANSFERS = """() => performance.getEntriesByType('resource')
+    .filter((e) => e.name.includes('/frames/')).map((e) => e.transferSize)"""
+
+
+def test_cache_on_reuses_the_browsers_frames_off_downloads_them_again(doctor) -> None:
+    """缓存 on: reopened, the frames are confirmed unchanged (304) and taken from the browser's cache; off:
+    every frame's pixels cross the wire again."""
+    doctor.page.context.add_init_script("performance.setResourceTimingBufferSize(5000)")
+    page = _open(doctor)
+    _wait_loaded(page)
+    page.reload()
+    _wait_image(page)
+    _wait_loaded(page)
+    sizes = page.evaluate(FRAME_TRANSFERS)
+    revalidated = [s for s in sizes if 0 < s < 5000]  # headers only: a 304 (the 512² frame is 512 KiB)
+    # a test browser context keeps its HTTP cache in memory, a few tens of MB: part of the 100 MB series
+    # (a user's profile caches on disk)
+    assert len(sizes) >= 200 and len(revalidated) >= 40, (len(revalidated), sorted(sizes)[::20])
+
+    doctor.api("PUT", "/api/v1/viewer/settings", {"cache": False})
+    page.reload()
+    _wait_image(page)
+    _wait_loaded(page)
+    sizes = page.evaluate(FRAME_TRANSFERS)
+    downloaded = [s for s in sizes if s > 512 * 512 * 2]
+    assert len(sizes) >= 200 and len(downloaded) == len(sizes), (len(downloaded), sorted(sizes)[::20])
+    assert not doctor.errors, doctor.errors
+
+
 def test_linked_scrolling_and_reference_lines(doctor) -> None:
     page = _open(doctor)
     # two windows side by side, the CT in both (the demo study has one series)

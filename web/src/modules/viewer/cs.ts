@@ -50,13 +50,27 @@ export function authHeaders(): Record<string, string> {
   return shareToken ? { 'X-Radix-Share': shareToken } : {}
 }
 
+let httpCache = true
+
+/**
+ * 缓存 (settings): on, frames come from the browser's cache once the archive confirms them unchanged (ETag,
+ * 304 without pixels); off, every frame is downloaded again (the request bypasses the browser's cache).
+ */
+export function setHttpCache(on: boolean): void {
+  httpCache = on
+}
+
+function frameHeaders(): Record<string, string> {
+  return httpCache ? authHeaders() : { ...authHeaders(), 'Cache-Control': 'no-cache', Pragma: 'no-cache' }
+}
+
 export function init(): Promise<void> {
   if (ready) return ready
   ready = (async () => {
     core.init({ rendering: { webGlContextCount: 2 } } as any)
     initLoader({
       maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
-      beforeSend: () => authHeaders(),
+      beforeSend: () => frameHeaders(),
     })
     tools.init()
     for (const T of [
