@@ -105,8 +105,9 @@ PROBE = """
 """
 
 
-# Where the time to first image goes, from the page's resource timings (ms since navigation start):
-# the console's scripts, the series metadata, the first and the last frame received.
+# Where the time to first image goes, from the page's resource timings and the viewer's marks (ms since
+# navigation start): the viewer's milestones, the console's scripts, the series metadata, the first and the
+# last frame received.
 WHERE = """
 (first) => {
   const r = performance.getEntriesByType('resource');
@@ -114,7 +115,12 @@ WHERE = """
   const max = (xs) => (xs.length ? Math.max(...xs) : null);
   const min = (xs) => (xs.length ? Math.min(...xs) : null);
   const frames = (e) => e.name.includes('/frames/');
+  // the viewer's own milestones (performance.mark('viewer:…')): entry, setup, mounted, cornerstone, engine,
+  // studies, first-requested, first-decoded, shown
+  const marks = Object.fromEntries(performance.getEntriesByType('mark')
+    .filter((m) => m.name.startsWith('viewer:') && m.startTime <= first).map((m) => ['at_' + m.name.slice(7), m.startTime]));
   return {
+    ...marks,
     app_scripts: max(ends((e) => /[.](js|mjs|wasm|css)([?]|$)/.test(e.name) && e.responseEnd <= first)),
     metadata: max(ends((e) => /[/]series[/][^/]+[/]metadata/.test(e.name))),
     first_frame: min(ends(frames)),

@@ -5,6 +5,7 @@
 import { startViewerEarly } from './early'
 
 if (location.pathname === '/viewer') {
+  performance.mark('viewer:entry')
   startViewerEarly()
   void import('./ViewerPage.vue')
 }
