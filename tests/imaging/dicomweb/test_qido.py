@@ -211,3 +211,15 @@ def test_study_answers_follow_the_index(tenant_factory):
     assert tag(again[0], "00080061") == ["CT", "MR"]
     assert _uids(q(arc, "/dicom-web/studies?PatientName=zha*")) and len(q(arc, "/dicom-web/studies?PatientName=zha*")) == 2
     assert list(again[0]) == sorted(again[0])  # attributes in tag order
+
+
+def test_dicomweb_routes_are_matched_before_the_api_routes(app):
+    """Requests are matched against the app's routes in order: the archive's (every frame and query of a
+    viewer) come first, ahead of the hundreds of /api routes, whose prefixes they do not share."""
+    paths: list[str] = []
+    for route in app.router.routes:
+        inner = getattr(route, "original_router", None)
+        paths.extend(r.path for r in (inner.routes if inner is not None else [route]) if hasattr(r, "path"))
+    first_api = next(i for i, p in enumerate(paths) if p.startswith("/api/"))
+    dicomweb = [i for i, p in enumerate(paths) if p.startswith("/dicom-web") or p == "/wado"]
+    assert dicomweb and max(dicomweb) < first_api
