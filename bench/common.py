@@ -225,3 +225,20 @@ def save(name: str, result: dict[str, Any]) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2))
     return path
+
+
+def update_readme(name: str, table: str, after: str | None = None) -> None:
+    """Put `table` in the README between `<!-- bench:<name> -->` markers: in place when they are there, else
+    after the block `after` names (when present), else at the top of "## Benchmarks"."""
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    block = f"{start}\n{table}\n{end}"
+    anchor = f"<!-- /bench:{after} -->" if after else None
+    if start in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+    elif anchor and anchor in text:
+        text = text.replace(anchor, f"{anchor}\n\n{block}", 1)
+    else:
+        text = text.replace("## Benchmarks\n", f"## Benchmarks\n\n{block}\n", 1)
+    readme.write_text(text)

@@ -138,15 +138,7 @@ def main() -> int:
 
 
 def _update_readme(table: str) -> None:
-    readme = common.ROOT / "README.md"
-    text = readme.read_text()
-    start, end = "<!-- bench:archive -->", "<!-- /bench:archive -->"
-    block = f"{start}\n{table}\n{end}"
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.replace("## Benchmarks\n", f"## Benchmarks\n\n{block}\n", 1)
-    readme.write_text(text)
+    common.update_readme("archive", table)
 
 
 if __name__ == "__main__":

@@ -352,17 +352,7 @@ def readme_table(result: dict[str, Any]) -> str:
 
 
 def update_readme(table: str) -> None:
-    readme = common.ROOT / "README.md"
-    text = readme.read_text()
-    start, end = "<!-- bench:viewer -->", "<!-- /bench:viewer -->"
-    block = f"{start}\n{table}\n{end}"
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-    elif "<!-- /bench:archive -->" in text:
-        text = text.replace("<!-- /bench:archive -->", f"<!-- /bench:archive -->\n\n{block}", 1)
-    else:
-        text = text.replace("## Benchmarks\n", f"## Benchmarks\n\n{block}\n", 1)
-    readme.write_text(text)
+    common.update_readme("viewer", table, after="archive")
 
 
 def main() -> int:

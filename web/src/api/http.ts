@@ -112,17 +112,22 @@ export async function download(path: string, query?: Query, fallbackName = 'expo
   const disposition = response.headers.get('content-disposition') || ''
   const match = /filename\*=UTF-8''([^;]+)/.exec(disposition) || /filename="?([^";]+)"?/.exec(disposition)
   const name = match ? decodeURIComponent(match[1]) : fallbackName
+  saveBlob(blob, name)
+  return name
+}
+
+/** Let the browser save `blob` as `name` (a link clicked and dropped; `testid` names it for tests). */
+export function saveBlob(blob: Blob, name: string, testid = 'download-link'): void {
   const link = document.createElement('a')
   link.href = URL.createObjectURL(blob)
   link.download = name
-  link.dataset.testid = 'download-link'
+  link.dataset.testid = testid
   document.body.appendChild(link)
   link.click()
   setTimeout(() => {
     URL.revokeObjectURL(link.href)
     link.remove()
   }, 1000)
-  return name
 }
 
 export interface UploadProgress {

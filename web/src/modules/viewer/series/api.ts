@@ -1,5 +1,5 @@
 /** The server side of the series tools (``/api/v1/viewer/…``, radix.viewer.series_router). */
-import { ApiError, http, url } from '@/api/http'
+import { ApiError, http, saveBlob, url } from '@/api/http'
 
 export interface NewSeries {
   studyUid: string
@@ -80,16 +80,7 @@ export async function stitchToPng(params: StitchParams, name = 'stitched.png'): 
   })
   if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => ({})))
   const blob = await response.blob()
-  const link = document.createElement('a')
-  link.href = URL.createObjectURL(blob)
-  link.download = name
-  link.dataset.testid = 'stitch-png-link'
-  document.body.appendChild(link)
-  link.click()
-  setTimeout(() => {
-    URL.revokeObjectURL(link.href)
-    link.remove()
-  }, 1000)
+  saveBlob(blob, name, 'stitch-png-link')
   return blob
 }
 
