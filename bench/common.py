@@ -150,7 +150,8 @@ def orthanc(workdir: Path) -> Iterator[dict[str, Any]]:
     try:
         wait_http(f"http://127.0.0.1:{http_port}/system")
         wait_port(dicom_port)
-        yield {"http": f"http://127.0.0.1:{http_port}", "dicom_port": dicom_port, "aet": "ORTHANC", "workdir": workdir}
+        yield {"http": f"http://127.0.0.1:{http_port}", "dicom_port": dicom_port, "aet": "ORTHANC", "workdir": workdir,
+               "pgid": proc.pid}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(30)
@@ -197,7 +198,7 @@ def radix(workdir: Path, processes: int = 2, web_dist: Path | None = None) -> It
         )
         token = json.load(urllib.request.urlopen(login))["token"]
         yield {"http": f"http://127.0.0.1:{http_port}", "dicom_port": dicom_port, "aet": "RADIX", "token": token,
-               "workdir": workdir, "env": env}
+               "workdir": workdir, "env": env, "pgid": dicom.pid}
     finally:
         for p in (web, dicom):
             os.killpg(p.pid, signal.SIGTERM)
@@ -207,6 +208,39 @@ def radix(workdir: Path, processes: int = 2, web_dist: Path | None = None) -> It
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
         logs.close()
+
+
+@contextlib.contextmanager
+def storescp(workdir: Path) -> Iterator[dict[str, Any]]:
+    """dcmtk's storescp writing what it receives to files (no fsync, no index): the most a receiver on this
+    machine can take from the same storescu runs, the ceiling the archive's numbers are read against."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    proc = subprocess.Popen(["storescp", "-aet", "SINK", "-od", str(workdir), str(port)],
+                            env={**os.environ, "TCP_NODELAY": "1"}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_port(port)
+        yield {"dicom_port": port, "aet": "SINK", "pgid": proc.pid}
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+
+
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …, utime (11), stime (12)
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def timed_get(url: str, headers: dict[str, str] | None = None, repeat: int = 5) -> list[float]:

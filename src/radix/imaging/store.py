@@ -324,7 +324,7 @@ def _store_and_index(parsed: Parsed, arrival: Arrival) -> IngestResult:
         blobs().put(key, parsed.raw)  # durable before it is indexed
         stored_at = utcnow()
         if refs is None:
-            with session_scope() as s:  # a new series (and maybe study, patient): the ORM, in the same transaction
+            with db.writer_turn(), session_scope() as s:  # a new series (and maybe study, patient): the ORM, one transaction
                 set_scope(s, _scope(arrival))
                 patient = _patient(s, parsed.dataset, tenant_id)
                 study = _study(s, parsed, patient, arrival, received)
@@ -342,18 +342,27 @@ class _write:
 
     def __init__(self, conn: sa.Connection) -> None:
         self.conn = conn
+        self.turn = db.writer_turn()
 
     def __enter__(self) -> sa.Connection:
         if self.conn.in_transaction():
             self.conn.rollback()
-        self.conn.begin()
+        self.turn.__enter__()
+        try:
+            self.conn.begin()
+        except BaseException:
+            self.turn.__exit__(None, None, None)
+            raise
         return self.conn
 
     def __exit__(self, exc_type: Any, *_: Any) -> None:
-        if exc_type is None:
-            self.conn.commit()
-        else:
-            self.conn.rollback()
+        try:
+            if exc_type is None:
+                self.conn.commit()
+            else:
+                self.conn.rollback()
+        finally:
+            self.turn.__exit__(None, None, None)
 
 
 def _index(conn: sa.Connection, parsed: Parsed, arrival: Arrival, existing: Any, key: str,

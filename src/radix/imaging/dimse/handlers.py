@@ -243,18 +243,29 @@ def part10(event: Any) -> bytes:
     (which cost as much as indexing the instance)."""
     request = event.request
     try:
+        return part10_file(str(request.AffectedSOPClassUID), str(request.AffectedSOPInstanceUID),
+                           str(event.context.transfer_syntax), request.DataSet.getvalue())
+    except ValueError:  # not plain ASCII or too long: let pydicom say what it makes of it
+        return event.encoded_dataset()
+
+
+def part10_file(sop_class: str, sop_uid: str, transfer_syntax: str, data: bytes) -> bytes:
+    """A Part 10 file of a data set received under ``transfer_syntax``: preamble, File Meta Information
+    (as pynetdicom writes it, byte for byte) and the data set as received. ValueError when a UID is not
+    plain ASCII or too long for its element."""
+    try:
         meta = b"".join((
             b"\x02\x00\x01\x00OB\x00\x00\x02\x00\x00\x00\x00\x01",
-            _meta_element(0x0002, b"UI", str(request.AffectedSOPClassUID), b"\x00"),
-            _meta_element(0x0003, b"UI", str(request.AffectedSOPInstanceUID), b"\x00"),
-            _meta_element(0x0010, b"UI", str(event.context.transfer_syntax), b"\x00"),
+            _meta_element(0x0002, b"UI", sop_class, b"\x00"),
+            _meta_element(0x0003, b"UI", sop_uid, b"\x00"),
+            _meta_element(0x0010, b"UI", transfer_syntax, b"\x00"),
             _meta_element(0x0012, b"UI", PYNETDICOM_IMPLEMENTATION_UID, b"\x00"),
             _meta_element(0x0013, b"SH", PYNETDICOM_IMPLEMENTATION_VERSION, b" "),
         ))
-    except (UnicodeError, struct.error):  # not plain ASCII or too long: let pydicom say what it makes of it
-        return event.encoded_dataset()
+    except (UnicodeError, struct.error) as exc:
+        raise ValueError(str(exc)) from exc
     group_length = b"\x02\x00\x00\x00UL\x04\x00" + struct.pack("<I", len(meta))
-    return b"".join((b"\x00" * 128, b"DICM", group_length, meta, request.DataSet.getvalue()))
+    return b"".join((b"\x00" * 128, b"DICM", group_length, meta, data))
 
 
 def _outgoing(item: tuple[str, str, str, str, str], accepted: list[Any]) -> Dataset:

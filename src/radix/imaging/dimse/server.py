@@ -1,9 +1,10 @@
 """The DIMSE service process: one pynetdicom AE per process, N processes on one port.
 
-pynetdicom runs every association in a thread of one interpreter, so a process is bound by the GIL
-(~150–190 raw C-STOREs/s). Throughput grows with processes instead: each binds the same port with
-``SO_REUSEPORT`` and the kernel spreads incoming connections over them. ``serve`` supervises the
-receiver processes (restarting one that dies) and stops them with itself.
+Each accepted connection is looked at first (``ArchiveServer``): an association that only stores is served
+by ``storepath`` (the upper layer and C-STORE on the socket, in the connection's thread), anything else
+by pynetdicom. A process is still bound by the GIL, so throughput grows with processes: each binds the
+same port with ``SO_REUSEPORT`` and the kernel spreads incoming connections over them. ``serve``
+supervises the receiver processes (restarting one that dies) and stops them with itself.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from pynetdicom import AE, _config
 from pynetdicom.transport import ThreadedAssociationServer
 
-from radix.imaging.dimse import contexts
+from radix.imaging.dimse import contexts, storepath
 from radix.imaging.dimse.handlers import Archive
 
 log = logging.getLogger(__name__)
@@ -33,12 +34,39 @@ MAX_ASSOCIATIONS = 64
 MIN_UPTIME = 5.0
 
 
-class ReusePortServer(ThreadedAssociationServer):
-    """pynetdicom's server with ``SO_REUSEPORT`` set before binding, so several processes share a port."""
+class ArchiveServer(ThreadedAssociationServer):
+    """pynetdicom's server, with each new connection looked at first: a storage association is served by
+    ``storepath`` in the connection's thread, anything else goes to pynetdicom unchanged. With
+    ``reuse_port`` the port is bound with ``SO_REUSEPORT``, so that several processes share it."""
+
+    daemon_threads = True  # storage associations run in these threads: a stop aborts them, never joins
+    reuse_port = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.storage = storepath.Registry()
+        super().__init__(*args, **kwargs)
 
     def server_bind(self) -> None:
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        if self.reuse_port:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         super().server_bind()
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        blocking = request.gettimeout()
+        try:
+            found = storepath.peek_request(request, self.ae.acse_timeout or 30)
+            if found is not None and found.storage_only():
+                self.storage.run(storepath.StoreAssociation(request, client_address, found,
+                                                            network_timeout=self.ae.network_timeout or 120))
+                return
+            request.settimeout(blocking)  # as pynetdicom gets it from accept()
+        except Exception:
+            log.exception("could not look at the association request from %s", client_address)
+        super().process_request_thread(request, client_address)
+
+
+class ReusePortServer(ArchiveServer):
+    reuse_port = True
 
 
 def make_ae(ae_title: str) -> AE:
@@ -58,26 +86,31 @@ def make_ae(ae_title: str) -> AE:
     return ae
 
 
-def start(host: str, port: int, ae_title: str, *, reuse_port: bool = False) -> ThreadedAssociationServer:
+def start(host: str, port: int, ae_title: str, *, reuse_port: bool = False) -> ArchiveServer:
     """Start an SCP in background threads of this process; ``.shutdown()`` stops it.
     ``server.server_address[1]`` is the bound port (pass 0 for a free one)."""
     ae = make_ae(ae_title)
     archive = Archive(ae_title)
     server = ae.make_server((host, port), ae_title=ae_title, evt_handlers=archive.handlers(),
-                            server_class=ReusePortServer if reuse_port else ThreadedAssociationServer)
+                            server_class=ReusePortServer if reuse_port else ArchiveServer)
     ae._servers.append(server)  # so that ae.shutdown() finds it, as with ae.start_server
     thread = threading.Thread(target=server.serve_forever, name=f"dicom-{ae_title}-{port}", daemon=True)
     thread.start()
     return server
 
 
-def stop(server: ThreadedAssociationServer, grace: float = 10.0) -> None:
+def stop(server: ArchiveServer, grace: float = 10.0) -> None:
     """Stop accepting, let running associations finish for ``grace`` seconds, then abort the rest."""
     ae = server.ae
+    storage = getattr(server, "storage", None)
     server.shutdown()
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(a.is_acceptor for a in ae.active_associations):
+    while time.monotonic() < deadline and (any(a.is_acceptor for a in ae.active_associations)
+                                           or (storage is not None and storage.active())):
         time.sleep(0.1)
+    if storage is not None:
+        for assoc in storage.active():
+            assoc.abort()
     ae.shutdown()
 
 
