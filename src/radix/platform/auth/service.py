@@ -24,6 +24,7 @@ from radix.platform.auth import grants as grants_cache
 from radix.platform.menu import service as menu_service
 from radix.platform.role.models import Role
 from radix.platform.security import service as security_service
+from radix.platform.security.models import SecurityPolicy
 from radix.platform.tenant import service as tenant_service
 from radix.platform.tenant.models import Tenant, TenantKind
 
@@ -211,9 +212,17 @@ def authenticate(request: Request, session: Session) -> Principal:
         raise Unauthorized()
     now = utcnow()
     with scoped(session, SYSTEM):
-        auth = session.scalar(sa.select(AuthSession).where(AuthSession.token_hash == hash_token(token)))
-        if auth is None:
+        # the session with its tenant and account in one round trip (this runs before every request)
+        row = session.execute(
+            sa.select(AuthSession, Tenant, Account, SecurityPolicy)
+            .outerjoin(Tenant, Tenant.id == AuthSession.tenant_id)
+            .outerjoin(Account, Account.id == AuthSession.account_id)
+            .outerjoin(SecurityPolicy, SecurityPolicy.tenant_id == AuthSession.tenant_id)
+            .where(AuthSession.token_hash == hash_token(token))
+        ).first()
+        if row is None:
             raise Unauthorized("登录已失效，请重新登录", code="SESSION_INVALID")
+        auth, tenant, account, stored_policy = row
         if auth.ended_at is not None:
             if auth.end_reason == SessionEndReason.REPLACED:
                 raise Unauthorized(SESSION_REPLACED_MESSAGE, code="SESSION_REPLACED")
@@ -225,12 +234,10 @@ def authenticate(request: Request, session: Session) -> Principal:
         if auth.expires_at <= now:
             _end(session, auth, SessionEndReason.EXPIRED)
             raise Unauthorized("登录已过期，请重新登录", code="SESSION_EXPIRED")
-        tenant = session.get(Tenant, auth.tenant_id)
-        account = session.get(Account, auth.account_id)
         if tenant is None or account is None or tenant.status != Status.ENABLED or account.status != Status.ENABLED:
             _end(session, auth, SessionEndReason.REVOKED)
             raise Unauthorized("账号已被禁用，请联系管理员", code="ACCOUNT_DISABLED")
-        policy = security_service.get(session, tenant.id)
+        policy = stored_policy if stored_policy is not None else security_service.defaults(tenant.id)
         if policy.auto_logout_enabled and now - auth.last_seen_at > dt.timedelta(minutes=policy.auto_logout_minutes):
             _end(session, auth, SessionEndReason.IDLE)
             raise Unauthorized("长时间未操作，已自动退出，请重新登录", code="SESSION_EXPIRED")
