@@ -23,6 +23,8 @@ def _wait_image(page, n: int = 0, timeout: int = 60000) -> None:
     page.on("console", listener)
     try:
         page.wait_for_function(f"() => ({WL.format(n=n)})().startsWith('W:')", timeout=timeout)
+        # the tools (W/L drag, wheel, measurements) arrive just after the first image: a drag before is lost
+        page.locator("[data-testid=viewer][data-tools=ready]").wait_for(state="attached", timeout=timeout)
     except Exception as exc:
         raise AssertionError(f"viewport-{n} shows no image; console: {console[-15:]}") from exc
     finally:

@@ -4,7 +4,7 @@
  * already turns into the server delete.
  */
 import { ElMessageBox } from 'element-plus'
-import { core, tools } from '../cs'
+import { core, loadedTools } from '../cs'
 import { seriesMessages } from './i18n'
 
 /** A right press that moves farther than this (CSS px) is a drag, not a click. */
@@ -24,6 +24,9 @@ export function installAnnotationMenu(): () => void {
 
 /** The drawing under a right click in a Cornerstone viewport element (or inside one), if any. */
 export function annotationAt(e: MouseEvent, proximity = 6): any | null {
+  // no tools yet, no drawings yet (they arrive just after the first image)
+  const tools = loadedTools()?.tools
+  if (!tools) return null
   if (pressed && Math.hypot(e.clientX - pressed.x, e.clientY - pressed.y) > CLICK_SLOP) return null
   const target = e.target as HTMLElement | null
   const host = target?.closest?.('.vw-cell')
@@ -48,7 +51,7 @@ export async function deleteAnnotationAt(e: MouseEvent, lang: string): Promise<b
   } catch {
     return true
   }
-  tools.annotation.state.removeAnnotation(ann.annotationUID)
+  loadedTools()?.tools.annotation.state.removeAnnotation(ann.annotationUID)
   for (const re of core.getRenderingEngines?.() ?? []) (re as any).render()
   return true
 }
