@@ -397,6 +397,24 @@ def test_measurements_annotation_list_tags_and_saved_picture(doctor) -> None:
     page.wait_for_timeout(300)
     before = _download(page)
     assert (before.shape[1], before.shape[0]) == tuple(size)
+    # the four-corner text is in the picture, where it stands on the screen, and not once it is hidden
+    wl = page.get_by_test_id("viewport-0").get_by_test_id("overlay-wl").bounding_box()
+    scale = size[0] / canvas["width"]
+    x0, y0 = round((wl["x"] - canvas["x"]) * scale), round((wl["y"] - canvas["y"]) * scale)
+    x1, y1 = x0 + round(wl["width"] * scale), y0 + round(wl["height"] * scale)
+    page.get_by_test_id("tool-overlay").click()
+    bare = _download(page)
+    page.get_by_test_id("tool-overlay").click()
+    page.get_by_test_id("viewport-0").get_by_test_id("overlay-wl").wait_for()
+    text = np.abs(before - bare).sum(axis=2) > 60
+    assert text[y0:y1, x0:x1].sum() > 30, "the W/L text is not in the saved picture"
+    assert text.sum() - text[y0:y1, x0:x1].sum() > 30  # the other lines too
+    outside = text.copy()
+    for corner in page.get_by_test_id("viewport-0").locator(".vw-corner").all():
+        b = corner.bounding_box()
+        outside[max(0, round((b["y"] - canvas["y"]) * scale) - 4): round((b["y"] - canvas["y"] + b["height"]) * scale) + 4,
+                max(0, round((b["x"] - canvas["x"]) * scale) - 4): round((b["x"] - canvas["x"] + b["width"]) * scale) + 4] = False
+    assert outside.sum() < 20, "the picture changed outside the corners"
     _menu(page, "tool-measure", "tool-length")
     ly = oy + 110
     _drag(page, ox - 100, ly, ox + 100, ly)

@@ -83,7 +83,35 @@ export async function composeViewport(el: HTMLElement): Promise<HTMLCanvasElemen
     await img.decode().catch(() => undefined)
     ctx.drawImage(img, 0, 0, out.width, out.height)
   }
+  const overlay = el.parentElement?.querySelector('.vw-overlay') as HTMLElement | null
+  if (overlay) drawOverlayText(ctx, el, overlay, el.clientWidth ? out.width / el.clientWidth : 1)
   return out
+}
+
+/**
+ * The window's four-corner text as it is on the screen (a screenshot of the window shows it): each line
+ * where it stands over the viewport, in its font and colour, with the same dark halo.
+ */
+function drawOverlayText(ctx: CanvasRenderingContext2D, el: HTMLElement, overlay: HTMLElement, scale: number) {
+  const origin = el.getBoundingClientRect()
+  ctx.save()
+  ctx.textBaseline = 'top'
+  for (const line of Array.from(overlay.querySelectorAll<HTMLElement>('div'))) {
+    if (line.children.length || !line.textContent?.trim()) continue
+    const box = line.getBoundingClientRect()
+    const style = getComputedStyle(line)
+    const fontSize = parseFloat(style.fontSize) || 13
+    ctx.font = `${style.fontWeight} ${fontSize * scale}px ${style.fontFamily}`
+    ctx.fillStyle = style.color
+    ctx.shadowColor = '#000'
+    ctx.shadowBlur = 2 * scale
+    // line-height centres the glyphs in the line box: start where the browser puts them
+    const top = box.top - origin.top + Math.max(0, (box.height - fontSize) / 2)
+    const left = style.textAlign === 'right' ? box.right - origin.left : box.left - origin.left
+    ctx.textAlign = style.textAlign === 'right' ? 'right' : 'left'
+    ctx.fillText(line.textContent.trim(), left * scale, top * scale)
+  }
+  ctx.restore()
 }
 
 /** ``region`` (CSS pixels of ``el``) of the composed viewport, as a PNG download. */
