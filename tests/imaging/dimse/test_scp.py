@@ -77,7 +77,8 @@ def test_a_node_stores_into_its_tenant_and_events_name_it(dicom_scp, tenant):
 def test_unknown_callers_are_refused_or_quarantined(dicom_scp, monkeypatch):
     stranger = unique("X").upper()[:16]
     assoc = scu(stranger, [Verification], dicom_scp.port)
-    assert assoc.is_rejected and not assoc.is_established
+    assert assoc.is_rejected and not assoc.is_established, (
+        f"established={assoc.is_established} aborted={assoc.is_aborted} stranger={stranger}")
     assert assoc.acceptor.primitive.diagnostic == 0x03  # calling AE title not recognised
 
     monkeypatch.setattr(get_settings(), "unknown_callers", "quarantine")

@@ -266,3 +266,24 @@ def test_stop_aborts_a_storage_association_that_does_not_end(configured, tenant)
         assert kind in (0x07, 0)  # aborted (or closed)
     finally:
         sock.close()
+
+
+def test_storage_associations_count_toward_the_receivers_limit(dicom_scp, tenant, monkeypatch):
+    monkeypatch.setattr(dicom_scp.server.ae, "maximum_associations", 1)
+    node = add_node(tenant["id"])
+    first = scu(node.ae_title, [CTImageStorage], dicom_scp.port)
+    assert first.is_established
+    try:
+        second = scu(node.ae_title, [CTImageStorage], dicom_scp.port)
+        assert second.is_rejected
+        rejection = second.acceptor.primitive
+        assert (rejection.result, rejection.result_source, rejection.diagnostic) == (0x02, 0x03, 0x02)
+        assert first.send_c_store(ct()).Status == 0  # the one being served carries on
+    finally:
+        first.release()
+    deadline = time.monotonic() + 5
+    while dicom_scp.server.storage.active() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    again = scu(node.ae_title, [CTImageStorage], dicom_scp.port)
+    assert again.is_established
+    again.release()

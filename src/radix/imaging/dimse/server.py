@@ -57,7 +57,8 @@ class ArchiveServer(ThreadedAssociationServer):
             found = storepath.peek_request(request, self.ae.acse_timeout or 30)
             if found is not None and found.storage_only():
                 self.storage.run(storepath.StoreAssociation(request, client_address, found,
-                                                            network_timeout=self.ae.network_timeout or 120))
+                                                            network_timeout=self.ae.network_timeout or 120),
+                                 limit=self.ae.maximum_associations, others=len(self.ae.active_associations))
                 return
             request.settimeout(blocking)  # as pynetdicom gets it from accept()
         except Exception:

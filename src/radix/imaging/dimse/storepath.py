@@ -43,6 +43,10 @@ MAXIMUM_PDU = 0
 PEEK_LIMIT = 64 * 1024
 #: seconds to wait for the peer to close the connection after the association ended
 ARTIM = 2.0
+#: seconds an A-ASSOCIATE-RJ is held back. pynetdicom as requestor checks that its socket is still
+#: connected *after* sending its request; a rejection answered (and the socket closed by its reader
+#: thread) before that check reads to it as "connection failed", an abort instead of the rejection.
+REJECT_DELAY = 0.1
 
 # PDU types
 A_ASSOCIATE_RQ, A_ASSOCIATE_AC, A_ASSOCIATE_RJ = 0x01, 0x02, 0x03
@@ -51,6 +55,8 @@ P_DATA_TF, A_RELEASE_RQ, A_RELEASE_RP, A_ABORT = 0x04, 0x05, 0x06, 0x07
 ABORT_UNEXPECTED_PDU = (0x02, 0x02)
 ABORT_UNRECOGNIZED_PDU = (0x02, 0x01)
 ABORT_INVALID_PARAMETER = (0x02, 0x06)
+# A-ASSOCIATE-RJ (result, source, reason): transient, service provider (presentation), local limit exceeded
+REJECT_LOCAL_LIMIT = (0x02, 0x03, 0x02)
 # presentation context results
 ACCEPTED, NO_REASON, ABSTRACT_SYNTAX_NOT_SUPPORTED, TRANSFER_SYNTAXES_NOT_SUPPORTED = 0, 2, 3, 4
 # DIMSE command fields
@@ -276,6 +282,8 @@ class StoreAssociation:
         self.accepted: dict[int, tuple[str, str]] = {}  # context id → (abstract syntax, transfer syntax)
         self.caller: Caller | None = None
         self.stored = 0
+        #: the receiver serves as many associations as it may: refuse this one (transient, as pynetdicom does)
+        self.over_limit = False
         self._reader: BinaryIO | None = None
 
     def run(self) -> None:
@@ -302,15 +310,19 @@ class StoreAssociation:
         return self.caller.label if self.caller else f"{self.request.calling_ae}@{self.host}"
 
     def _associate(self) -> bool:
+        if self.over_limit:
+            log.warning("association from %s refused: the receiver serves as many as it may", self.request.calling_ae)
+            self._reject(REJECT_LOCAL_LIMIT)
+            return False
         try:
             caller = callers.resolve(self.request.calling_ae, self.host, get_settings().unknown_callers)
         except Exception:  # the index is unavailable: the peer may retry later
             log.exception("could not resolve calling AE %s", self.request.calling_ae)
-            self._send(reject_pdu(*_reject("transient")))
+            self._reject(_reject("transient"))
             return False
         if caller is None:
             log.info("association from unknown calling AE %r (%s) refused", self.request.calling_ae, self.host)
-            self._send(reject_pdu(*_reject("unknown")))
+            self._reject(_reject("unknown"))
             return False
         self.caller = caller
         results = negotiate(self.request, caller)
@@ -399,6 +411,10 @@ class StoreAssociation:
             self.stored += 1
         return result.status
 
+    def _reject(self, reason: tuple[int, int, int]) -> None:
+        time.sleep(REJECT_DELAY)
+        self._send(reject_pdu(*reason))
+
     # --- I/O ---
 
     def _read_pdu(self) -> tuple[int, bytes]:
@@ -460,8 +476,11 @@ class Registry:
         self._active: set[StoreAssociation] = set()
         self.served = 0
 
-    def run(self, assoc: StoreAssociation) -> None:
+    def run(self, assoc: StoreAssociation, limit: int | None = None, others: int = 0) -> None:
+        """Serve ``assoc``; with ``limit``, refuse it when that many associations (``others`` of them
+        served elsewhere, by pynetdicom) are already open."""
         with self._lock:
+            assoc.over_limit = limit is not None and limit > 0 and len(self._active) + others >= limit
             self._active.add(assoc)
             self.served += 1
         try:
