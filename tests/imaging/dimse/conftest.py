@@ -58,6 +58,12 @@ def tenant_factory(app: Any) -> Iterator[Any]:
         c.close()
 
 
+@pytest.fixture(scope="module")
+def tenant(tenant_factory: Any) -> dict[str, Any]:
+    """A tenant of the module's tests (made through the API)."""
+    return tenant_factory()[0]
+
+
 def bare_tenant() -> int:
     """A tenant row under the platform, without accounts or apps: all the DIMSE side needs."""
     import sqlalchemy as sa

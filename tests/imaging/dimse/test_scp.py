@@ -42,11 +42,6 @@ from tests.imaging.dimse.conftest import (
 PRIVATE_SOP_CLASS = "1.2.826.0.1.3680043.9.7433.1.1"
 
 
-@pytest.fixture(scope="module")
-def tenant(tenant_factory: Any) -> dict[str, Any]:
-    return tenant_factory()[0]
-
-
 def instance(sop_uid: str) -> Instance | None:
     with system_session() as s:
         row = s.scalar(sa.select(Instance).where(Instance.sop_uid == sop_uid))

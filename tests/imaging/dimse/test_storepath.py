@@ -24,11 +24,6 @@ from tests.imaging.dimse.conftest import add_node, ct, dataset_bytes, part10, sc
 EXPLICIT_LE = "1.2.840.10008.1.2.1"
 
 
-@pytest.fixture(scope="module")
-def tenant(tenant_factory: Any) -> dict[str, Any]:
-    return tenant_factory()[0]
-
-
 def stored_bytes(sop_uid: str) -> bytes | None:
     with system_session() as s:
         key = s.scalar(sa.select(Instance.blob_key).where(Instance.sop_uid == sop_uid))

@@ -31,7 +31,7 @@ from pynetdicom import PYNETDICOM_IMPLEMENTATION_UID, PYNETDICOM_IMPLEMENTATION_
 
 from radix.config import get_settings
 from radix.imaging import store
-from radix.imaging.dimse import callers, contexts
+from radix.imaging.dimse import callers, contexts, handlers
 from radix.imaging.dimse.callers import Caller
 
 log = logging.getLogger(__name__)
@@ -318,11 +318,11 @@ class StoreAssociation:
             caller = callers.resolve(self.request.calling_ae, self.host, get_settings().unknown_callers)
         except Exception:  # the index is unavailable: the peer may retry later
             log.exception("could not resolve calling AE %s", self.request.calling_ae)
-            self._reject(_reject("transient"))
+            self._reject(handlers.REJECT_TRANSIENT)
             return False
         if caller is None:
             log.info("association from unknown calling AE %r (%s) refused", self.request.calling_ae, self.host)
-            self._reject(_reject("unknown"))
+            self._reject(handlers.REJECT_UNKNOWN_CALLER)
             return False
         self.caller = caller
         results = negotiate(self.request, caller)
@@ -389,8 +389,6 @@ class StoreAssociation:
             raise ProtocolError(f"DIMSE command 0x{field_ or 0:04X} is not served on a storage association")
 
     def _store(self, context_id: int, command: dict[int, bytes], data: bytes) -> int:
-        from radix.imaging.dimse import handlers
-
         caller = self.caller
         if caller is None or not caller.allow_store:
             return handlers.REFUSED_NOT_AUTHORIZED
@@ -460,12 +458,6 @@ class StoreAssociation:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
-
-
-def _reject(why: str) -> tuple[int, int, int]:
-    from radix.imaging.dimse import handlers
-
-    return handlers.REJECT_TRANSIENT if why == "transient" else handlers.REJECT_UNKNOWN_CALLER
 
 
 class Registry:

@@ -95,24 +95,20 @@ export type GroupKind = 'stack' | 'volume' | 'vr'
 /** The tool groups of the viewer (created once; viewports join and leave them). */
 export function toolGroups(): Record<GroupKind, any> {
   const { ToolGroupManager } = tools
-  let stack = ToolGroupManager.getToolGroup(STACK_GROUP)
-  if (!stack) {
-    stack = ToolGroupManager.createToolGroup(STACK_GROUP)!
-    for (const name of [tools.StackScrollTool, WindowLevelTool, tools.ZoomTool, tools.PanTool, tools.PlanarRotateTool, tools.MagnifyTool]) {
-      stack.addTool(name.toolName, name === tools.ZoomTool ? ZOOM_CONFIG : undefined)
+  // the 2D groups: the same navigation and drawing tools, plus reference lines resp. crosshairs
+  const planar = (id: string, navigation: any[], extra: any) => {
+    let group = ToolGroupManager.getToolGroup(id)
+    if (!group) {
+      group = ToolGroupManager.createToolGroup(id)!
+      for (const name of navigation) group.addTool(name.toolName, name === tools.ZoomTool ? ZOOM_CONFIG : undefined)
+      addAnnotationTools(group)
+      group.addTool(extra.toolName)
     }
-    addAnnotationTools(stack)
-    stack.addTool(tools.ReferenceLinesTool.toolName)
+    return group
   }
-  let volume = ToolGroupManager.getToolGroup(VOLUME_GROUP)
-  if (!volume) {
-    volume = ToolGroupManager.createToolGroup(VOLUME_GROUP)!
-    for (const name of [tools.StackScrollTool, WindowLevelTool, tools.ZoomTool, tools.PanTool, tools.MagnifyTool]) {
-      volume.addTool(name.toolName, name === tools.ZoomTool ? ZOOM_CONFIG : undefined)
-    }
-    addAnnotationTools(volume)
-    volume.addTool(tools.CrosshairsTool.toolName)
-  }
+  const navigation = [tools.StackScrollTool, WindowLevelTool, tools.ZoomTool, tools.PanTool, tools.MagnifyTool]
+  const stack = planar(STACK_GROUP, [...navigation, tools.PlanarRotateTool], tools.ReferenceLinesTool)
+  const volume = planar(VOLUME_GROUP, navigation, tools.CrosshairsTool)
   let vr = ToolGroupManager.getToolGroup(VR_GROUP)
   if (!vr) {
     vr = ToolGroupManager.createToolGroup(VR_GROUP)!
