@@ -7,6 +7,8 @@ import io
 
 from openpyxl import load_workbook
 
+from radix.core import clock
+
 
 def _dept(api, code, name, **extra):
     return api.ok("POST", "/api/v1/platform/departments", status=201, json={"code": code, "name": name, **extra})
@@ -58,7 +60,7 @@ def test_in_filter_and_enum_validation(sysadmin):
 
 
 def test_date_range_filter(sysadmin):
-    today = dt.date.today()
+    today = clock.today()
     future = (today + dt.timedelta(days=2)).isoformat()
     assert sysadmin.ok("GET", f"/api/v1/platform/accounts?createdAtFrom={future}")["total"] == 0
     total = sysadmin.ok("GET", "/api/v1/platform/accounts")["total"]
@@ -189,8 +191,8 @@ def test_dict_options(sysadmin):
 
 
 def test_created_by_is_stamped(new_tenant):
-    from tests.conftest import system_session
     from radix.platform.department.models import Department
+    from tests.conftest import system_session
 
     _, admin = new_tenant()
     d = _dept(admin, "W1", "谁建的")

@@ -13,8 +13,8 @@ import io
 import re
 
 import pytest
-import sqlalchemy as sa
 
+from radix.core import clock
 from radix.core.resource import Resource
 from radix.core.routes import api_routes
 from radix.core.singleton import Singleton
@@ -53,7 +53,7 @@ def _row_of(res, tenant_id):
 
 
 def _open_all_apps(sysadmin, tenant_id):
-    today = dt.date.today()
+    today = clock.today()
     for code in ("idata", "ris", "cloud", "ai", "ops"):
         sysadmin.ok("PUT", f"/api/v1/platform/tenants/{tenant_id}/apps/{code}", json={
             "billingMode": "yearly", "validFrom": today.isoformat(), "validUntil": (today + dt.timedelta(days=365)).isoformat()})

@@ -12,6 +12,8 @@ import uuid
 
 from openpyxl import load_workbook
 
+from radix.core import clock
+
 REPLACED = "您的账号已在其他地点登录，当前登录已被迫下线。如果这不是你本人的操作，请及时修改密码！"
 
 MAIN_PAGES = [
@@ -65,7 +67,7 @@ def test_console_end_to_end(session_factory) -> None:
     assert "未开通" in dialog.get_by_test_id("app-status-ai").inner_text()
     admin.shot("tenant-apps")
     dialog.get_by_test_id("app-open-ai").click()
-    until = (dt.date.today() + dt.timedelta(days=365)).isoformat()
+    until = (clock.today() + dt.timedelta(days=365)).isoformat()
     valid_until = page.get_by_test_id("app-valid-until").locator("input").first
     valid_until.fill(until)
     valid_until.press("Enter")

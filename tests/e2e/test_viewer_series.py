@@ -14,6 +14,7 @@ import time
 import numpy as np
 from PIL import Image
 
+from radix.core import clock
 from radix.imaging import synth
 from tests.e2e.test_viewer import _not_blank, _studies, _wait_image
 
@@ -40,7 +41,7 @@ def _spine(tenant_code):
     """Two DX exposures of one study, 40 rows of the same anatomy in both (a long image cut in two)."""
     person = synth.Person("Zhao", "Liu", "赵", "六", "F", dt.date(1975, 3, 3), "E2EDX01")
     info = synth.StudyInfo(tenant=tenant_code, key=f"e2e-spine-{time.time_ns()}", person=person, accession="E2EDX0001",
-                           date=dt.date.today(), time="120000", description="全脊柱正位（拼接）")
+                           date=clock.today(), time="120000", description="全脊柱正位（拼接）")
     y, x = np.mgrid[0:300, 0:200]
     whole = (500 + 3 * y + 2 * x + 400 * (((x - 100) ** 2 + (y - 150) ** 2) < 40 ** 2)).astype(np.uint16)
     raws = []

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import sqlalchemy as sa
-
+from radix.core import clock
 from tests.conftest import system_session, unique
 
 
@@ -106,7 +105,7 @@ def test_logs_default_to_the_last_seven_days(new_tenant):
                        created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=20)))
     recent = admin.ok("GET", "/api/v1/platform/logs/login?pageSize=100")["items"]
     assert "old" not in {r["username"] for r in recent}
-    month = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    month = (clock.today() - dt.timedelta(days=30)).isoformat()
     older = admin.ok("GET", f"/api/v1/platform/logs/login?createdAtFrom={month}&pageSize=100")["items"]
     assert "old" in {r["username"] for r in older}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from radix.core import clock
 from tests.conftest import unique
 
 
@@ -119,7 +120,7 @@ def test_cannot_configure_own_tenant(regional_admin):
 
 def test_app_status_badges(sysadmin):
     t = sysadmin.ok("POST", "/api/v1/platform/tenants", status=201, json=_body())
-    today = dt.date.today()
+    today = clock.today()
     cases = [
         ("ai", today - dt.timedelta(days=400), today - dt.timedelta(days=1), "expired"),
         ("ris", today, today + dt.timedelta(days=90), "renew_due"),
@@ -143,7 +144,7 @@ def test_menus_of_unopened_or_expired_apps_are_hidden(sysadmin, login_as):
     t = sysadmin.ok("POST", "/api/v1/platform/tenants", status=201, json=body)
     admin = login_as(body["code"], "boss", "Boss1234")
     assert not any(p.startswith("ris:") for p in admin.me["permissions"])
-    today = dt.date.today()
+    today = clock.today()
     sysadmin.ok("PUT", f"/api/v1/platform/tenants/{t['id']}/apps/ris",
                 json={"billingMode": "yearly", "validFrom": today.isoformat(), "validUntil": (today + dt.timedelta(days=365)).isoformat()})
     assert "ris:diagnosis:list" in admin.ok("GET", "/api/v1/auth/me")["permissions"]
@@ -244,7 +245,7 @@ def test_list_filters_sort_and_export(sysadmin):
 def test_regional_admin_opens_only_apps_it_holds_within_its_validity(sysadmin, new_tenant):
     region, region_admin = new_tenant(kind="regional")
     member = region_admin.ok("POST", "/api/v1/platform/tenants", status=201, json=_body())
-    today = dt.date.today()
+    today = clock.today()
     year = {"billingMode": "yearly", "validFrom": today.isoformat(), "validUntil": (today + dt.timedelta(days=365)).isoformat()}
     r = region_admin.put(f"/api/v1/platform/tenants/{member['id']}/apps/ai", json=year)
     assert r.status_code == 403 and r.json()["code"] == "GRANT_OUT_OF_SCOPE"

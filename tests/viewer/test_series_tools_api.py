@@ -13,6 +13,7 @@ import pydicom
 import pytest
 from PIL import Image
 
+from radix.core import clock
 from radix.imaging import store, synth
 
 V = "/api/v1/viewer"
@@ -165,7 +166,7 @@ def pair(new_tenant):
     tenant, api = new_tenant()
     person = synth.Person("Li", "Si", "李", "四", "F", dt.date(1980, 5, 5), "REG001")
     info = synth.StudyInfo(tenant=tenant["code"], key="reg", person=person, accession="REG0001",
-                           date=dt.date.today(), time="100000", description="配准测试")
+                           date=clock.today(), time="100000", description="配准测试")
     _ingest(tenant, _volume_series(info, 1, (0, 0, 0)) + _volume_series(info, 2, (9.0, -6.0, 5.0)))
     return tenant, api, info.study_uid, info.series_uid(1), info.series_uid(2)
 
@@ -262,7 +263,7 @@ def spine(new_tenant):
     tenant, api = new_tenant()
     person = synth.Person("Wang", "Wu", "王", "五", "M", dt.date(1970, 1, 1), "DX001")
     info = synth.StudyInfo(tenant=tenant["code"], key="spine", person=person, accession="DX0001",
-                           date=dt.date.today(), time="110000", description="全脊柱正位")
+                           date=clock.today(), time="110000", description="全脊柱正位")
     whole = _long_image()
     _ingest(tenant, [_dx(info, 1, whole[:180]), _dx(info, 2, whole[140:])])  # 40 rows in both
     return tenant, api, info, whole

@@ -7,14 +7,13 @@ import enum
 import io
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from radix.config import get_settings
+from radix.core import clock
 
 if TYPE_CHECKING:
     from radix.core.resource import Resource
@@ -34,8 +33,7 @@ def cell_value(value: Any, field: dict[str, Any] | None = None) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dt.datetime):
-        tz = ZoneInfo(get_settings().timezone)
-        return value.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+        return value.astimezone(clock.local_tz()).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (list, tuple, set)):
@@ -71,7 +69,7 @@ def attachment(filename: str, content: bytes, media_type: str = XLSX) -> Respons
     )
 
 
-def xlsx_response(resource: "Resource", rows: list[Any]) -> Response:
+def xlsx_response(resource: Resource, rows: list[Any]) -> Response:
     desc = resource.describe()
     by_name = {f["name"]: f for f in desc["fields"]}
     columns = [c for c in desc["columns"] if c in by_name]
@@ -80,5 +78,5 @@ def xlsx_response(resource: "Resource", rows: list[Any]) -> Response:
     for row in rows:
         payload = row.model_dump(by_alias=True) if hasattr(row, "model_dump") else dict(row)
         data.append([cell_value(payload.get(c), by_name[c]) for c in columns])
-    stamp = dt.datetime.now(ZoneInfo(get_settings().timezone)).strftime("%Y%m%d%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d%H%M%S")
     return attachment(f"{resource.zh}_{stamp}.xlsx", workbook_bytes(resource.zh, headers, data))

@@ -193,11 +193,9 @@ def _parse_bound(param: str, raw: Any, *, upper: bool) -> dt.datetime | dt.date:
 
 
 def _display_tz() -> dt.tzinfo:
-    from zoneinfo import ZoneInfo
+    from radix.core.clock import local_tz
 
-    from radix.config import get_settings
-
-    return ZoneInfo(get_settings().timezone)
+    return local_tz()
 
 
 def _coerce(f: Filter, param: str, raw: Any) -> Any:

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from radix.core import clock
 from radix.film.models import FilmOrientation, FilmSize
 from radix.film.schemas import FilmCell, FilmLayout
 from radix.imaging.dicomweb import render
@@ -188,7 +189,7 @@ SEXES = {"M": "男", "F": "女", "O": "其他"}
 
 def header_values(study: Study | None, series: Series | None, *, page: int, pages: int,
                   hospital: str | None = None, today: dt.date | None = None) -> dict[str, str]:
-    today = today or dt.date.today()
+    today = today or clock.today()
     values = {"page": str(page), "pages": str(pages), "printDate": today.isoformat(), "hospital": hospital or ""}
     if study is not None:
         values.update({

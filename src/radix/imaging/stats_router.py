@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from radix.config import get_settings
+from radix.core import clock
 from radix.core.resource import tenant_names
 from radix.core.schemas import AppModel, F
 from radix.core.security import get_session, require
@@ -97,7 +96,6 @@ def _where(column: Any, tenant_id: int | None) -> list[Any]:
 
 
 def storage_usage(session: Session, *, tenant_id: int | None = None, today: dt.date | None = None) -> dict[str, Any]:
-    tz = ZoneInfo(get_settings().timezone)
     total = session.execute(
         sa.select(sa.func.count(Study.id), sa.func.coalesce(sa.func.sum(Study.num_instances), 0),
                   sa.func.coalesce(sa.func.sum(Study.size_bytes), 0)).where(*_where(Study.tenant_id, tenant_id))
@@ -140,10 +138,10 @@ def storage_usage(session: Session, *, tenant_id: int | None = None, today: dt.d
     by_file_type = [v for v in families.values() if v["instances"]]
 
     # the last 30 days in the display time zone, one SUM(CASE …) per day: portable, one scan of the index range
-    today = today or dt.datetime.now(tz).date()
+    today = today or clock.today()
     days = [today - dt.timedelta(days=DAYS - 1 - k) for k in range(DAYS)]
-    bounds = [dt.datetime.combine(d, dt.time.min, tzinfo=tz).astimezone(dt.UTC) for d in days]
-    bounds.append(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=tz).astimezone(dt.UTC))
+    bounds = [clock.day_start(d) for d in days]
+    bounds.append(clock.day_start(today + dt.timedelta(days=1)))
     columns = []
     for k in range(DAYS):
         inside = sa.and_(Instance.received_at >= bounds[k], Instance.received_at < bounds[k + 1])

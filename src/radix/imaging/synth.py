@@ -22,9 +22,9 @@ import numpy as np
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.filewriter import dcmwrite
 from pydicom.sequence import Sequence
-from pydicom.uid import ExplicitVRLittleEndian, PYDICOM_IMPLEMENTATION_UID
+from pydicom.uid import PYDICOM_IMPLEMENTATION_UID, ExplicitVRLittleEndian
 
-from radix.core import idnumber
+from radix.core import clock, idnumber
 
 UID_ROOT = "2.25."
 _NAMESPACE = uuid.UUID("6f6c2f0e-5b1e-4a8e-9a53-7261646978a1")
@@ -505,7 +505,7 @@ def people(tenant: str) -> list[Person]:
 def demo_plan(tenant: str, *, institution: str, today: dt.date | None = None) -> list[tuple[StudyInfo, Generator]]:
     """The demo studies of a hospital, with the generator of each. The emergency DR follow-up is filed
     under another hospital patient ID (急诊号) with the same resident ID number: identity joins it."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     persons = people(tenant)
     plan = []
     for seq, (key, gen, prefix, description, days, time, who) in enumerate(_STUDIES, start=1):
@@ -526,5 +526,5 @@ def sample(tenant: str, key: str, *, person: Person | None = None, slices: int =
     digits = uid(tenant, key, "sample")[len(UID_ROOT):]
     person = person or Person("Zhang", "San", "张", "三", "M", dt.date(1970, 1, 1), f"P{digits[:8]}")
     info = StudyInfo(tenant=tenant, key=key, person=person, accession=f"MR{digits[-10:]}",
-                     date=date or dt.date.today(), time="090000", description=description)
+                     date=date or clock.today(), time="090000", description=description)
     return [encode(ds) for ds in mr_brain(info, slices=slices, size=size)]

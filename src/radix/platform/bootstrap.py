@@ -8,6 +8,7 @@ import secrets
 import sqlalchemy as sa
 
 from radix.config import get_settings
+from radix.core import clock
 from radix.core.db import session_scope
 from radix.core.tenancy import SYSTEM, set_scope
 
@@ -63,12 +64,10 @@ def _random_password() -> str:
 
 def open_all_apps(session, tenant_id: int, years: int | None = None) -> None:  # type: ignore[no-untyped-def]
     """Open every app for a tenant (the platform: permanently; demo tenants: for some years)."""
-    import datetime as dt
-
     from radix.platform.app import service as app_service
     from radix.platform.app.models import BillingMode
 
-    today = dt.date.today()
+    today = clock.today()
     for app in app_service.apps(session):
         app_service.open_app(
             session,

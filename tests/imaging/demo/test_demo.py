@@ -11,7 +11,7 @@ import pydicom
 import pytest
 import sqlalchemy as sa
 
-from radix.core import idnumber
+from radix.core import clock, idnumber
 from radix.imaging import demo, synth
 from radix.imaging.models import DicomNode, Instance, Patient, Study
 from radix.platform.tenant.models import Tenant
@@ -101,7 +101,7 @@ def test_the_demo_hospitals_have_the_studies_and_nodes(login_as):
         by_modality = {s["modalities"].strip("\\"): s for s in studies}
         assert {"CT", "MR", "DX", "MG", "US"} <= set(by_modality)
         assert by_modality["CT"]["numInstances"] >= 200
-        assert any(s["studyDate"] == dt.date.today().strftime("%Y%m%d") for s in studies)  # 影像诊断 shows today
+        assert any(s["studyDate"] == clock.today().strftime("%Y%m%d") for s in studies)  # 影像诊断 shows today
         assert all("=" in s["patientName"] for s in studies)
         nodes = api.ok("GET", f"/api/v1/imaging/nodes?aeTitle={ae}")["items"]
         assert len(nodes) == 1 and nodes[0]["host"] == "127.0.0.1" and nodes[0]["port"] in (11113, 11114)

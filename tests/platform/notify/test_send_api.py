@@ -9,6 +9,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from radix.core import clock
 from radix.platform.notify import providers
 from radix.platform.notify.models import NotifyLog
 from tests.conftest import unique
@@ -190,7 +191,7 @@ def test_logs_default_to_the_last_seven_days_and_filter(new_tenant):
                   .values(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=20)))
     listed = admin.ok("GET", f"{SMS}/logs")
     assert [i["id"] for i in listed["items"]] == [ids[1], ids[0]] and listed["total"] == 2
-    month = (dt.date.today() - dt.timedelta(days=30)).isoformat()
+    month = (clock.today() - dt.timedelta(days=30)).isoformat()
     assert admin.ok("GET", f"{SMS}/logs", params={"createdAtFrom": month})["total"] == 3
     assert [i["id"] for i in admin.ok("GET", f"{SMS}/logs", params={"templateName": "预约"})["items"]] == [ids[0]]
     assert admin.ok("GET", f"{SMS}/logs", params={"recipient": "13900000000", "createdAtFrom": month})["total"] == 1

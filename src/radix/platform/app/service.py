@@ -8,9 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from radix.core.clock import today
 from radix.core.errors import Forbidden, Invalid, NotFound
 from radix.platform.app.models import App, AppStatus, BillingMode, TenantApp, subscription_status
-from radix.platform.menu.service import today
 
 BUILTIN_APPS: list[dict[str, Any]] = [
     {"code": "platform", "name": "基础平台", "name_en": "Platform", "icon": "Setting", "is_base": True,

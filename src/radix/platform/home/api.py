@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from radix.config import get_settings
+from radix.core import clock
 from radix.core.db import utcnow
 from radix.core.schemas import Status
 from radix.core.security import Principal, current_principal, get_session, require
@@ -25,7 +24,6 @@ router = APIRouter(prefix="/platform/home", tags=["首页"])
 
 @router.get("", dependencies=[require("platform:home:view")], summary="首页统计")
 def home(session: Session = get_session, principal: Principal = current_principal) -> dict[str, Any]:
-    tz = ZoneInfo(get_settings().timezone)
     accounts = dict(session.execute(sa.select(Account.status, sa.func.count()).group_by(Account.status)).all())
     roles = session.scalar(sa.select(sa.func.count()).select_from(Role)) or 0
     tenants = dict(session.execute(sa.select(Tenant.kind, sa.func.count()).group_by(Tenant.kind)).all())
@@ -33,10 +31,10 @@ def home(session: Session = get_session, principal: Principal = current_principa
     logins = session.execute(
         sa.select(LoginLog.created_at, LoginLog.success).where(LoginLog.created_at >= since)
     ).all()
-    days = [(dt.datetime.now(tz).date() - dt.timedelta(days=i)) for i in range(6, -1, -1)]
+    days = [(clock.today() - dt.timedelta(days=i)) for i in range(6, -1, -1)]
     trend = {d.isoformat(): {"success": 0, "failure": 0} for d in days}
     for created, success in logins:
-        key = created.astimezone(tz).date().isoformat()
+        key = clock.local_date(created).isoformat()
         if key in trend:
             trend[key]["success" if success else "failure"] += 1
     recent = session.scalars(

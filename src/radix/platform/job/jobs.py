@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from radix.config import get_settings
+from radix.core import clock
 from radix.core.db import utcnow
 from radix.core.jobs.engine import JobContext, job
 from radix.core.jobs.models import JobRun, JobStatus
@@ -25,7 +24,7 @@ FINISHED = [s for s in JobStatus if s.finished]
 
 
 def _local_date(moment: dt.datetime) -> str:
-    return moment.astimezone(ZoneInfo(get_settings().timezone)).date().isoformat()
+    return clock.local_date(moment).isoformat()
 
 
 def _purge(ctx: JobContext, model: Any, *conditions: Any) -> int:

@@ -8,7 +8,6 @@ back which nodes are checked (all descendants granted) and which are half-checke
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -364,14 +363,6 @@ def _grant_new_nodes(session: Session, created: list[tuple[Menu, seed.Node, seed
         session.execute(sa.insert(tenant_menu), tenant_rows)
     if role_rows:
         session.execute(sa.insert(role_menu), role_rows)
-
-
-def today() -> dt.date:
-    from zoneinfo import ZoneInfo
-
-    from radix.config import get_settings
-
-    return dt.datetime.now(ZoneInfo(get_settings().timezone)).date()
 
 
 def workstations_for(session: Session, menu_ids: set[int]) -> list[dict[str, Any]]:

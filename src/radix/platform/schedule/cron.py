@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from croniter import CroniterError, croniter
 
-from radix.config import get_settings
+from radix.core import clock
 
 INVALID = "Cron 表达式不正确"
 
@@ -27,6 +26,5 @@ def normalize_cron(expr: str) -> str:
 
 def next_after(expr: str, moment: dt.datetime) -> dt.datetime:
     """The first time strictly after ``moment`` that ``expr`` names, read on the display clock, in UTC."""
-    tz = ZoneInfo(get_settings().timezone)
-    local = moment.astimezone(tz)
+    local = moment.astimezone(clock.local_tz())
     return croniter(expr, local).get_next(dt.datetime).astimezone(dt.UTC)

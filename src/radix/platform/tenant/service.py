@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from radix.core import events
+from radix.core import clock, events
 from radix.core.db import escape_like
 from radix.core.errors import Conflict, Forbidden, Invalid, NotFound
 from radix.core.schemas import Status
@@ -45,12 +44,11 @@ def resolver(tenant_id: int) -> tuple[bool, frozenset[int]]:
     """For the job engine: (is platform, visible ids) of a tenant."""
     from radix.core.db import session_scope
 
-    with session_scope(commit=False) as s:
-        with scoped(s, SYSTEM):
-            tenant = s.get(Tenant, tenant_id)
-            if tenant is None:
-                return False, frozenset()
-            ids = visible_ids(s, tenant)
+    with session_scope(commit=False) as s, scoped(s, SYSTEM):
+        tenant = s.get(Tenant, tenant_id)
+        if tenant is None:
+            return False, frozenset()
+        ids = visible_ids(s, tenant)
     return ids is None, ids or frozenset()
 
 
@@ -220,7 +218,7 @@ def provision(
             tenant_id=tenant.id,
             app_code="platform",
             billing_mode=BillingMode.FREE,
-            valid_from=dt.date.today(),
+            valid_from=clock.today(),
             valid_until=None,
             config={},
             remark="基础平台随租户开通",
