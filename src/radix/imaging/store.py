@@ -28,6 +28,7 @@ from radix.config import get_settings
 from radix.core.db import db, session_scope, utcnow
 from radix.core.storage import blobs
 from radix.core.tenancy import Scope, set_scope
+from radix.imaging import dicomjson
 from radix.imaging.models import EventKind, ImageEvent, Instance, Patient, Series, Study
 
 log = logging.getLogger(__name__)
@@ -130,11 +131,9 @@ def name_search(name: str | None) -> str | None:
     return re.sub(r"\s+", " ", name.replace("^", " ").replace("=", " ")).strip().lower() or None
 
 
-def _bulk_uri(study: str, series: str, sop: str) -> Any:
-    def handler(elem: Any) -> str:
-        return f"{BULK_BASE}/studies/{study}/series/{series}/instances/{sop}/bulkdata/{elem.tag:08X}"
-
-    return handler
+def _bulk_uri(study: str, series: str, sop: str) -> dicomjson.BulkHandler:
+    base = f"{BULK_BASE}/studies/{study}/series/{series}/instances/{sop}/bulkdata/"
+    return lambda tag: f"{base}{tag:08X}"
 
 
 def parse(raw: bytes) -> Parsed:
@@ -168,8 +167,7 @@ def parse(raw: bytes) -> Parsed:
     if pixel_offset is not None and pixel_length is not None and pixel_offset + pixel_length > len(raw):
         raise IngestError("像素数据不完整（文件被截断）")
     try:
-        as_json = ds.to_json_dict(bulk_data_threshold=BULK_THRESHOLD,
-                                  bulk_data_element_handler=_bulk_uri(study_uid, series_uid, sop_uid))
+        as_json = dicomjson.to_json_dict(ds, _bulk_uri(study_uid, series_uid, sop_uid), BULK_THRESHOLD)
     except Exception as exc:  # a malformed element: keep what can be said, refuse the rest
         raise IngestError(f"DICOM 属性无法解析：{exc}") from None
     return Parsed(
