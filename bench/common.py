@@ -11,7 +11,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -19,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pydicom
 from pydicom.dataset import FileDataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
@@ -212,11 +210,12 @@ def radix(workdir: Path, processes: int = 2, web_dist: Path | None = None) -> It
 
 @contextlib.contextmanager
 def storescp(workdir: Path) -> Iterator[dict[str, Any]]:
-    """dcmtk's storescp writing what it receives to files (no fsync, no index): the most a receiver on this
-    machine can take from the same storescu runs, the ceiling the archive's numbers are read against."""
+    """dcmtk's storescp writing what it receives to files (no fsync, no index), a process per association
+    (``--fork``): the most a receiver on this machine takes from the same storescu runs, the ceiling the
+    archive's numbers are read against."""
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    proc = subprocess.Popen(["storescp", "-aet", "SINK", "-od", str(workdir), str(port)],
+    proc = subprocess.Popen(["storescp", "--fork", "-aet", "SINK", "-od", str(workdir), str(port)],
                             env={**os.environ, "TCP_NODELAY": "1"}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     try:
@@ -228,7 +227,8 @@ def storescp(workdir: Path) -> Iterator[dict[str, Any]]:
 
 
 def group_cpu(pgid: int) -> float:
-    """CPU seconds (user + system) used so far by the live processes of a process group."""
+    """CPU seconds (user + system) used so far by the live processes of a process group, with their
+    children that have ended (storescp's per-association processes)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in os.scandir("/proc"):
@@ -239,8 +239,14 @@ def group_cpu(pgid: int) -> float:
         except OSError:
             continue
         if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, …, utime (11), stime (12)
-            total += int(fields[11]) + int(fields[12])
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
     return total / ticks
+
+
+def machine_busy() -> tuple[int, int]:
+    """(all, idle) CPU ticks of the machine so far, from /proc/stat: busy share = 1 - Δidle / Δall."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(ticks), ticks[3] + ticks[4]  # idle + iowait
 
 
 def timed_get(url: str, headers: dict[str, str] | None = None, repeat: int = 5) -> list[float]:

@@ -1,8 +1,8 @@
 """`make bench`: the archive against Orthanc 1.10 (Debian default config), side by side, in one run.
 
 1. ingest: 500 × 512×512 CT (explicit LE) over C-STORE with dcmtk storescu (TCP_NODELAY=1), 1 and 4 associations,
-   into Orthanc, into Radix, and into dcmtk's storescp (files only: the machine's ceiling); each server's CPU
-   time per instance alongside.
+   into Orthanc, into Radix, and into dcmtk's storescp --fork (files only: the machine's ceiling), in turn, three
+   rounds, a fresh study each time; medians, with each server's CPU time per instance and how busy the cores were.
 2. metadata: WADO-RS /metadata of that 500-instance study.
 3. qido: QIDO-RS latency (PatientName fuzzy and wildcard, StudyDate range, PatientID) with 20,000 instances
    indexed in each; per query 200 timed requests to each server, in turn, after 10 untimed; p95 and median.
@@ -13,16 +13,18 @@ Then the viewer part (bench/viewer.py): bench/results/viewer.json and its own RE
 from __future__ import annotations
 
 import json
+import shutil
 import statistics
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
 from bench import common
 
+INGEST_COUNT = 500
+INGEST_ROUNDS = 3  # sends per receiver and association count, interleaved: the machine's speed drifts
 QIDO_INSTANCES = int(__import__("os").environ.get("RADIX_BENCH_QIDO_INSTANCES", "20000"))
 QIDO_REPEAT = 200  # timed requests per query and server
 QIDO_WARMUP = 10
@@ -33,32 +35,44 @@ def _p95(values: list[float]) -> float:
     return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
 
 
-def _send(files: list[Path], server: dict[str, Any], associations: int) -> tuple[float, float]:
-    """Instances/s over `associations` storescu processes, and the server's CPU milliseconds per instance."""
-    cpu = common.group_cpu(server["pgid"])
+def _send(files: list[Path], server: dict[str, Any], associations: int) -> dict[str, float]:
+    """Instances/s over `associations` storescu processes, the server's CPU milliseconds per instance and
+    how busy the machine's cores were meanwhile."""
+    cpu, (all_before, idle_before) = common.group_cpu(server["pgid"]), common.machine_busy()
     seconds = common.storescu(files, server["dicom_port"], "BENCH", server["aet"], associations)
-    used = common.group_cpu(server["pgid"]) - cpu
-    return round(len(files) / seconds, 1), round(1000 * used / len(files), 2)
+    used, (all_after, idle_after) = common.group_cpu(server["pgid"]) - cpu, common.machine_busy()
+    busy = 1 - (idle_after - idle_before) / max(1, all_after - all_before)
+    return {"rate": len(files) / seconds, "cpu_ms": 1000 * used / len(files), "busy": 100 * busy}
 
 
 def ingest_and_metadata(tmp: Path) -> dict[str, Any]:
-    files = common.ct_series(tmp / "ct500", 500)
-    out: dict[str, Any] = {"instances": len(files), "size": "512x512 int16, explicit LE"}
+    """Per association count, the three receivers run side by side and are sent to in turn, INGEST_ROUNDS
+    times (the order rotating each round), each time a fresh 500-instance study; medians are reported."""
+    out: dict[str, Any] = {"instances": INGEST_COUNT, "size": "512x512 int16, explicit LE", "rounds": INGEST_ROUNDS}
+    studies: dict[str, str] = {}
     for associations in (1, 4):
-        with common.storescp(tmp / f"sink-{associations}") as sink:
-            out[f"storescp_{associations}"], out[f"storescp_cpu_ms_{associations}"] = _send(files, sink, associations)
-        with common.orthanc(tmp / f"orthanc-{associations}") as o:
-            out[f"orthanc_{associations}"], out[f"orthanc_cpu_ms_{associations}"] = _send(files, o, associations)
+        with common.storescp(tmp / f"sink-{associations}") as sink, \
+                common.orthanc(tmp / f"orthanc-{associations}") as o, common.radix(tmp / f"radix-{associations}") as r:
+            servers = {"storescp": sink, "orthanc": o, "radix": r}
+            runs: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
+            for k in range(INGEST_ROUNDS):
+                names = list(servers)
+                for name in names[k % 3:] + names[: k % 3]:
+                    folder = tmp / f"ct-{name}-{associations}-{k}"
+                    files = common.ct_series(folder, INGEST_COUNT, patient_id=f"B{associations}{k}{names.index(name)}")
+                    runs[name].append(_send(files, servers[name], associations))
+                    studies.setdefault(name, _study_uid(files[0]))
+                    shutil.rmtree(folder)
+            for name, measured in runs.items():
+                out[f"{name}_{associations}"] = round(statistics.median(m["rate"] for m in measured), 1)
+                out[f"{name}_cpu_ms_{associations}"] = round(statistics.median(m["cpu_ms"] for m in measured), 2)
+                out[f"{name}_busy_{associations}"] = round(statistics.median(m["busy"] for m in measured))
+                out[f"{name}_runs_{associations}"] = [round(m["rate"], 1) for m in measured]
             if associations == 1:
-                study = _study_uid(files[0])
-                times = common.timed_get(f"{o['http']}/dicom-web/studies/{study}/metadata",
+                times = common.timed_get(f"{o['http']}/dicom-web/studies/{studies['orthanc']}/metadata",
                                          {"Accept": "application/dicom+json"})
                 out["orthanc_metadata_s"] = round(statistics.median(times), 4)
-        with common.radix(tmp / f"radix-{associations}") as r:
-            out[f"radix_{associations}"], out[f"radix_cpu_ms_{associations}"] = _send(files, r, associations)
-            if associations == 1:
-                study = _study_uid(files[0])
-                times = common.timed_get(f"{r['http']}/dicom-web/studies/{study}/metadata",
+                times = common.timed_get(f"{r['http']}/dicom-web/studies/{studies['radix']}/metadata",
                                          {"Accept": "application/dicom+json", "Authorization": f"Bearer {r['token']}"})
                 out["radix_metadata_s"] = round(statistics.median(times), 4)
     return out
@@ -115,8 +129,9 @@ def readme_table(result: dict[str, Any]) -> str:
     rows = [
         "| benchmark | Orthanc 1.10 (Debian default) | Radix | Radix / Orthanc |",
         "|---|---|---|---|",
-        *(f"| C-STORE 500×512² CT, {n} association{'s' if n > 1 else ''} (inst/s; server CPU ms/instance) | "
-          f"{i[f'orthanc_{n}']} ({i[f'orthanc_cpu_ms_{n}']} ms) | {i[f'radix_{n}']} ({i[f'radix_cpu_ms_{n}']} ms) | "
+        *(f"| C-STORE 500×512² CT, {n} association{'s' if n > 1 else ''} (inst/s, median of {i['rounds']}; "
+          f"server CPU ms/instance; cores busy) | {i[f'orthanc_{n}']} ({i[f'orthanc_cpu_ms_{n}']} ms; "
+          f"{i[f'orthanc_busy_{n}']} %) | {i[f'radix_{n}']} ({i[f'radix_cpu_ms_{n}']} ms; {i[f'radix_busy_{n}']} %) | "
           f"{i[f'radix_{n}'] / i[f'orthanc_{n}']:.2f}× |" for n in (1, 4)),
         f"| WADO-RS /metadata, 500-instance study (s, median) | {i['orthanc_metadata_s']} | {i['radix_metadata_s']} | "
         f"{_faster(i['orthanc_metadata_s'], i['radix_metadata_s'])} |",
@@ -125,9 +140,11 @@ def readme_table(result: dict[str, Any]) -> str:
         if f"radix_{name}_p95_ms" in q:
             rows.append(f"| QIDO {name} at {q['instances']} instances (p95 ms) | {q[f'orthanc_{name}_p95_ms']} | "
                         f"{q[f'radix_{name}_p95_ms']} | {_faster(q[f'orthanc_{name}_p95_ms'], q[f'radix_{name}_p95_ms'])} |")
-    ceiling = ("\n\nThe same storescu runs into dcmtk's `storescp` writing files without fsync or an index — "
-               "the most a receiver takes on this machine while the four senders share its two cores: "
-               f"{i['storescp_1']} inst/s on 1 association, {i['storescp_4']} on 4.") if "storescp_4" in i else ""
+    ceiling = ("\n\nThe same storescu runs into dcmtk's `storescp --fork` (a process per association, files written "
+               "without fsync, nothing parsed or indexed): the most a receiver takes on this machine while the "
+               f"senders share its two cores — {i['storescp_1']} inst/s on 1 association "
+               f"({i['storescp_cpu_ms_1']} ms CPU/instance), {i['storescp_4']} on 4 ({i['storescp_cpu_ms_4']} ms; "
+               f"cores {i['storescp_busy_4']} % busy).") if "storescp_4" in i else ""
     return "\n".join(rows) + ceiling
 
 

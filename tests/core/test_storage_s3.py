@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
@@ -207,6 +208,15 @@ def test_delete(store):
     with pytest.raises(NotFound):
         store.get("d/1")
     assert list(store.iter_keys("d/")) == ["d/2"]
+
+
+def test_files_store_again_after_their_shard_folder_was_removed(tmp_path):
+    store = FileBlobStore(tmp_path / "blobs")
+    store.put("dicom/1/ab/one.dcm", b"first")
+    shutil.rmtree(tmp_path / "blobs")  # the store remembered the folder: it must notice it is gone
+    store.put("dicom/1/ab/one.dcm", b"second")
+    assert store.get("dicom/1/ab/one.dcm") == b"second"
+    assert not [p for p in (tmp_path / "blobs").rglob("*.tmp")]
 
 
 def test_iter_keys_with_prefix_and_pagination(store):

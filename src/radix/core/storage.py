@@ -51,6 +51,7 @@ def _check_range(offset: int, length: int) -> None:
 class FileBlobStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self._dirs: set[Path] = set()  # shard folders known to exist: no mkdir per put
 
     def _path(self, key: str) -> Path:
         key = _check_key(key)
@@ -59,10 +60,17 @@ class FileBlobStore:
 
     def put(self, key: str, data: bytes | BinaryIO) -> int:
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._dirs:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(path.parent)
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         size = 0
-        with open(tmp, "wb") as fh:
+        try:
+            fh = open(tmp, "wb")  # noqa: SIM115 — closed by the with below
+        except FileNotFoundError:  # the folder was removed behind our back
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(tmp, "wb")  # noqa: SIM115
+        with fh:
             if isinstance(data, (bytes, bytearray, memoryview)):
                 fh.write(data)
                 size = len(data)
