@@ -105,6 +105,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 15}
+        # the connection used last goes out next: its page cache is still good (SQLite drops a connection's
+        # cache whenever another connection has written since it last read)
+        kwargs["pool_use_lifo"] = True
         engine = sa.create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
