@@ -38,6 +38,7 @@ def _p95(values: list[float]) -> float:
 def _send(files: list[Path], server: dict[str, Any], associations: int) -> dict[str, float]:
     """Instances/s over `associations` storescu processes, the server's CPU milliseconds per instance and
     how busy the machine's cores were meanwhile."""
+    common.make_room()
     cpu, (all_before, idle_before) = common.group_cpu(server["pgid"]), common.machine_busy()
     seconds = common.storescu(files, server["dicom_port"], "BENCH", server["aet"], associations)
     used, (all_after, idle_after) = common.group_cpu(server["pgid"]) - cpu, common.machine_busy()

@@ -63,6 +63,26 @@ def test_duplicates_follow_the_policy(new_tenant, monkeypatch):
         assert study.num_instances == 1  # never counted twice
 
 
+def test_ingest_indexes_the_instance_shape_and_an_overwrite_refreshes_it(new_tenant, monkeypatch):
+    tenant, _ = new_tenant()
+    arrival = store.Arrival(tenant_id=tenant["id"], source="test")
+    ds = pydicom.dcmread(get_testdata_file("MR_small.dcm"))
+    first = store.ingest(_raw("MR_small.dcm"), arrival)
+    monkeypatch.setattr(store, "duplicate_policy", lambda: "overwrite")
+    ds.InstanceNumber = 7
+    ds.ImageComments = "重发，序号更正"
+    ds.SpecificCharacterSet = "ISO_IR 192"
+    buf = io.BytesIO()
+    ds.save_as(buf)
+    again = store.ingest(buf.getvalue(), arrival)
+    assert first.ok and again.ok and again.duplicate
+    with system_session() as s:
+        inst = s.scalar(sa.select(Instance).where(Instance.tenant_id == tenant["id"], Instance.sop_uid == first.sop_uid))
+        assert (inst.instance_number, inst.rows, inst.columns, inst.num_frames) == (7, 64, 64, 1)
+        assert inst.sop_class_uid == ds.SOPClassUID
+        assert json.loads(inst.metadata_json)["00204000"]["Value"] == ["重发，序号更正"]
+
+
 def test_same_instance_in_two_tenants_is_two_rows(new_tenant):
     a, _ = new_tenant()
     b, _ = new_tenant()

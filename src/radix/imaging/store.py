@@ -19,6 +19,7 @@ from typing import Any
 
 import pydicom
 import sqlalchemy as sa
+from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset
 from pydicom.errors import InvalidDicomError
 from sqlalchemy.exc import IntegrityError
@@ -83,6 +84,8 @@ class Parsed:
     sop_class_uid: str
     study_uid: str
     series_uid: str
+    #: the DICOM JSON as a dict (``metadata_json`` is its text)
+    attributes: dict[str, Any]
     metadata_json: str
     pixel_offset: int | None
     pixel_length: int | None
@@ -116,6 +119,25 @@ def _text(ds: Dataset, keyword: str, limit: int | None = None) -> str | None:
     return text[:limit] if limit else text
 
 
+def _uid(ds: Dataset, tag: int, keyword: str) -> str | None:
+    """A UID as ``_text`` gives it, read from the raw element when it has not been converted yet."""
+    elem = ds._dict.get(tag)  # noqa: SLF001 — the raw elements as read
+    if isinstance(elem, RawDataElement) and isinstance(elem.value, bytes):
+        return elem.value.decode("latin-1").replace("\x00", "").strip() or None
+    return _text(ds, keyword)
+
+
+def _json_int(attributes: dict[str, Any], tag: str) -> int | None:
+    """An integer attribute's single value from the instance's DICOM JSON (as ``_int`` reads it)."""
+    values = (attributes.get(tag) or {}).get("Value")
+    if not values or len(values) != 1:
+        return None
+    try:
+        return int(values[0])
+    except (TypeError, ValueError):
+        return None
+
+
 def _int(ds: Dataset, keyword: str) -> int | None:
     try:
         value = ds.get(keyword)
@@ -144,10 +166,10 @@ def parse(raw: bytes) -> Parsed:
         raise IngestError(f"不是有效的 DICOM 文件：{exc}") from None
     meta = getattr(ds, "file_meta", None)
     ts = str(getattr(meta, "TransferSyntaxUID", "") or "")
-    sop_uid = _text(ds, "SOPInstanceUID") or _text(meta, "MediaStorageSOPInstanceUID") if meta else _text(ds, "SOPInstanceUID")
-    sop_class = _text(ds, "SOPClassUID") or (_text(meta, "MediaStorageSOPClassUID") if meta else None)
-    study_uid = _text(ds, "StudyInstanceUID")
-    series_uid = _text(ds, "SeriesInstanceUID")
+    sop_uid = _uid(ds, 0x00080018, "SOPInstanceUID") or (_text(meta, "MediaStorageSOPInstanceUID") if meta else None)
+    sop_class = _uid(ds, 0x00080016, "SOPClassUID") or (_text(meta, "MediaStorageSOPClassUID") if meta else None)
+    study_uid = _uid(ds, 0x0020000D, "StudyInstanceUID")
+    series_uid = _uid(ds, 0x0020000E, "SeriesInstanceUID")
     missing = [k for k, v in (("SOPInstanceUID", sop_uid), ("SOPClassUID", sop_class), ("StudyInstanceUID", study_uid),
                               ("SeriesInstanceUID", series_uid), ("TransferSyntaxUID", ts)) if not v]
     if missing:
@@ -178,6 +200,7 @@ def parse(raw: bytes) -> Parsed:
         sop_class_uid=sop_class,
         study_uid=study_uid,
         series_uid=series_uid,
+        attributes=as_json,
         metadata_json=json.dumps(as_json, ensure_ascii=False, separators=(",", ":")),
         pixel_offset=pixel_offset,
         pixel_length=pixel_length,
@@ -367,15 +390,19 @@ def _index(conn: sa.Connection, parsed: Parsed, arrival: Arrival, existing: Any,
            refs: tuple[int, int], received: Any, stored_at: Any) -> None:
     study_id, series_id = refs
     tenant_id = arrival.tenant_id
-    ds = parsed.dataset
     size = len(parsed.raw)
+    shape = {"sop_class_uid": parsed.sop_class_uid,
+             "instance_number": _json_int(parsed.attributes, "00200013"),
+             "num_frames": _json_int(parsed.attributes, "00280008") or 1,
+             "rows": _json_int(parsed.attributes, "00280010"),
+             "columns": _json_int(parsed.attributes, "00280011")}
     if existing is not None:  # overwrite: same key, new bytes, refreshed row
         conn.execute(_SQL.overwrite, {
             "row_id": existing.id, "series_ref": series_id, "study_ref": study_id,
             "transfer_syntax": parsed.transfer_syntax, "size_bytes": size, "blob_key": key,
             "metadata_json": parsed.metadata_json, "pixel_offset": parsed.pixel_offset,
             "pixel_length": parsed.pixel_length, "received_at": received, "updated_at": received,
-            "updated_by": _actor(arrival)})
+            "updated_by": _actor(arrival), **shape})
         # out of where it was, into where it is now (usually the same series: only the size changes)
         conn.execute(_SQL.series_removed, {"row_id": existing.series_ref, "size": existing.size_bytes})
         conn.execute(_SQL.study_removed, {"row_id": existing.study_ref, "size": existing.size_bytes})
@@ -385,14 +412,10 @@ def _index(conn: sa.Connection, parsed: Parsed, arrival: Arrival, existing: Any,
             "sop_uid": parsed.sop_uid,
             "series_ref": series_id,
             "study_ref": study_id,
-            "sop_class_uid": parsed.sop_class_uid,
-            "instance_number": _int(ds, "InstanceNumber"),
             "transfer_syntax": parsed.transfer_syntax,
             "size_bytes": size,
             "blob_key": key,
-            "num_frames": _int(ds, "NumberOfFrames") or 1,
-            "rows": _int(ds, "Rows"),
-            "columns": _int(ds, "Columns"),
+            **shape,
             "pixel_offset": parsed.pixel_offset,
             "pixel_length": parsed.pixel_length,
             "source": arrival.source,
