@@ -146,6 +146,11 @@ def readme_table(result: dict[str, Any]) -> str:
                f"senders share its two cores — {i['storescp_1']} inst/s on 1 association "
                f"({i['storescp_cpu_ms_1']} ms CPU/instance), {i['storescp_4']} on 4 ({i['storescp_cpu_ms_4']} ms; "
                f"cores {i['storescp_busy_4']} % busy).") if "storescp_4" in i else ""
+    if "storescp_4" in i:
+        target = 2 * i["orthanc_4"]
+        ceiling += (f" The issue's ingest target, 2× Orthanc on 4 associations, is {target:.0f} inst/s here: "
+                    + ("more than that ceiling — no receiver that keeps the files reaches it on this machine."
+                       if target > i["storescp_4"] else f"{'met' if i['radix_4'] >= target else 'not met'}."))
     return "\n".join(rows) + ceiling
 
 
