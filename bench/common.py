@@ -108,14 +108,15 @@ def storescu(files: list[Path], port: int, aet: str, aec: str, associations: int
     start = time.perf_counter()
     procs = [
         subprocess.Popen(["storescu", "-aet", aet, "-aec", aec, "127.0.0.1", str(port), *map(str, chunk)],
-                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for chunk in chunks
     ]
-    errors = [p.communicate()[1] for p in procs]
+    outputs = [p.communicate()[0] for p in procs]
     elapsed = time.perf_counter() - start
-    failed = [e.decode(errors="replace")[-500:] for p, e in zip(procs, errors, strict=True) if p.returncode != 0]
+    failed = [f"exit {p.returncode}: " + out.decode(errors="replace")[-800:]
+              for p, out in zip(procs, outputs, strict=True) if p.returncode != 0]
     if failed:
-        raise RuntimeError("storescu failed: " + failed[0])
+        raise RuntimeError(f"storescu failed ({len(failed)} of {len(procs)}): " + failed[0])
     return elapsed
 
 
@@ -197,6 +198,10 @@ def radix(workdir: Path, processes: int = 2, web_dist: Path | None = None) -> It
         token = json.load(urllib.request.urlopen(login))["token"]
         yield {"http": f"http://127.0.0.1:{http_port}", "dicom_port": dicom_port, "aet": "RADIX", "token": token,
                "workdir": workdir, "env": env, "pgid": dicom.pid}
+    except BaseException:
+        logs.flush()
+        print("radix.log (end):\n" + (workdir / "radix.log").read_text(errors="replace")[-4000:], file=sys.stderr)
+        raise
     finally:
         for p in (web, dicom):
             os.killpg(p.pid, signal.SIGTERM)

@@ -5,7 +5,8 @@
    rounds, a fresh study each time; medians, with each server's CPU time per instance and how busy the cores were.
 2. metadata: WADO-RS /metadata of that 500-instance study.
 3. qido: QIDO-RS latency (PatientName fuzzy and wildcard, StudyDate range, PatientID) with 20,000 instances
-   indexed in each; per query 200 timed requests to each server, in turn, after 10 untimed; p95 and median.
+   indexed in each; per query 300 timed requests to each server, in turn (who goes first alternating), after 10
+   untimed; p95 and median.
 Results land in bench/results/archive.json and as a table in the README.
 Then the viewer part (bench/viewer.py): bench/results/viewer.json and its own README table.
 """
@@ -26,7 +27,7 @@ from bench import common
 INGEST_COUNT = 500
 INGEST_ROUNDS = 3  # sends per receiver and association count, interleaved: the machine's speed drifts
 QIDO_INSTANCES = int(__import__("os").environ.get("RADIX_BENCH_QIDO_INSTANCES", "20000"))
-QIDO_REPEAT = 200  # timed requests per query and server
+QIDO_REPEAT = 300  # timed requests per query and server
 QIDO_WARMUP = 10
 
 
@@ -103,7 +104,7 @@ def qido(tmp: Path) -> dict[str, Any]:
             # warm-up, then the two servers asked in turn (a passing load slows both alike)
             times: dict[str, list[float]] = {server: [] for server in servers}
             for n in range(QIDO_WARMUP + QIDO_REPEAT):
-                for server, (base, headers) in servers.items():
+                for server, (base, headers) in list(servers.items())[:: 1 if n % 2 else -1]:  # who goes first alternates
                     (t,) = common.timed_get(base + q, headers, repeat=1)
                     if n >= QIDO_WARMUP:
                         times[server].append(t)
