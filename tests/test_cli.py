@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+
+from tests.net import free_port, wait_http
 
 pytestmark = pytest.mark.xdist_group("cli")
 
@@ -64,33 +65,16 @@ def test_db_upgrade_downgrade_demo_and_reset_password(tmp_path, scratch_database
     assert r.returncode != 0 and "租户不存在" in r.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, seconds: float = 30) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not come up")
-
-
 def test_serve_migrates_runs_the_worker_and_stops_cleanly(tmp_path, scratch_database_url):
     env = _env(tmp_path, scratch_database_url)
     env["RADIX_ADMIN_PASSWORD"] = "Start1234"
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "radix", "serve", "--port", str(port), "--dicom-port", str(_free_port())],
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "radix", "serve", "--port", str(port), "--dicom-port", str(free_port())],
                             env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base + "/api/health", 60)
+        wait_http(base + "/api/health", 60)
         login = urllib.request.Request(
             base + "/api/v1/auth/login",
             data=json.dumps({"tenant": "platform", "username": "sysadmin", "password": "Start1234",

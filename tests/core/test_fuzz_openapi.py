@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -19,16 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.net import free_port
+
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fuzz")]
 
 SEED = "20261128"
 MAX_EXAMPLES = os.environ.get("RADIX_FUZZ_EXAMPLES", "5")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_no_server_errors(tmp_path: Path, scratch_database_url: str) -> None:
@@ -36,7 +31,7 @@ def test_no_server_errors(tmp_path: Path, scratch_database_url: str) -> None:
     env.update(RADIX_DATA_DIR=str(tmp_path / "data"), RADIX_DATABASE_URL=scratch_database_url)
     radix = [sys.executable, "-m", "radix"]
     subprocess.run(radix + ["demo"], env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "web.log"
     with open(log_path, "w") as log:
         server = subprocess.Popen(radix + ["web", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)

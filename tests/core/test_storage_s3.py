@@ -8,7 +8,6 @@ import io
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,21 +24,16 @@ from pydicom import encaps
 
 from radix.core.errors import AppError, Conflict, Invalid, NotFound
 from radix.core.storage import FileBlobStore, StorageUnavailable
+from tests.net import free_port
 
 #: moto accepts parts this small (real S3: 5 MiB), so multipart uploads stay quick here
 PART = 64 * 1024
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def moto_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pytest.importorskip("moto.server", reason="moto[server] 未安装")
-    port = _free_port()
+    port = free_port()
     log = (tmp_path_factory.mktemp("moto") / "moto.log").open("wb")
     env = {**os.environ, "S3_UPLOAD_PART_MIN_SIZE": str(PART), "AWS_ACCESS_KEY_ID": "test",
            "AWS_SECRET_ACCESS_KEY": "test"}
@@ -273,7 +267,7 @@ def test_s3_failed_stream_leaves_nothing_behind(moto_url, bucket):
 
 
 def test_s3_unreachable_is_a_clear_error(bucket):
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     store = _s3_store(f"http://127.0.0.1:{port}", bucket, max_attempts=1, connect_timeout=2)
     for call in (lambda: store.put("k", b"x"), lambda: store.get("k"), lambda: store.exists("k"),
                  lambda: store.open("k"), lambda: list(store.iter_keys())):
@@ -412,7 +406,7 @@ def test_archive_with_s3_down_refuses_and_answers_503(s3_archive, new_tenant, mo
     stored_raw, stored = sample_file("CT_small.dcm")
     assert archive.ingest(stored_raw, archive.Arrival(tenant_id=tenant["id"], source="test")).ok
     # the object store goes away
-    monkeypatch.setenv("RADIX_S3_URL", f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("RADIX_S3_URL", f"http://127.0.0.1:{free_port()}")
     reset_settings()
     reset_blobs()
     raw, ds = sample_file("MR_small.dcm")

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
@@ -63,12 +64,6 @@ def e2e_ready() -> None:
         pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server(e2e_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`radix demo` then `radix serve` on a fresh data dir; yields the base URL."""
@@ -77,9 +72,9 @@ def server(e2e_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     env["RADIX_DATA_DIR"] = str(data)
     radix = [sys.executable, "-m", "radix"]
     subprocess.run(radix + ["demo"], env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
+    port = free_port()
     log = open(data / "serve.log", "w")
-    proc = subprocess.Popen(radix + ["serve", "--port", str(port), "--dicom-port", str(_free_port())], env=env,
+    proc = subprocess.Popen(radix + ["serve", "--port", str(port), "--dicom-port", str(free_port())], env=env,
                             stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     base = f"http://127.0.0.1:{port}"

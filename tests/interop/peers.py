@@ -19,6 +19,8 @@ from typing import Any
 import pydicom
 import pytest
 
+from tests.net import free_port, wait_port
+
 DCMTK_TOOLS = ("echoscu", "storescu", "findscu", "movescu", "getscu", "storescp")
 
 
@@ -34,24 +36,9 @@ def peer_env() -> dict[str, str]:
     return env
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run(*args: str, timeout: float = 60, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([str(a) for a in args], env=peer_env(), capture_output=True, text=True, timeout=timeout,
                           cwd=cwd)
-
-
-def wait_port(port: int, seconds: float = 20) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"nothing listens on port {port}")
 
 
 def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:

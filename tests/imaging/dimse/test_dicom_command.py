@@ -18,12 +18,7 @@ from pynetdicom.sop_class import CTImageStorage, Verification
 from radix.imaging.models import Instance
 from tests.conftest import system_session
 from tests.imaging.dimse.conftest import add_node, bare_tenant, ct, scu
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.net import free_port
 
 
 def start(port: int, processes: int) -> subprocess.Popen:

@@ -25,12 +25,7 @@ from radix.core.tenancy import SYSTEM, set_scope
 from radix.platform.account.models import Account, AuthSession, SessionEndReason
 from radix.platform.job import jobs as _platform_jobs  # noqa: F401 - registers platform.expire_sessions
 from radix.platform.tenant.models import Tenant
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.net import free_port
 
 
 def _queue_env(data_dir: Path, redis_url: str | None) -> dict[str, str]:
@@ -127,7 +122,7 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     server = shutil.which("redis-server")
     if server is None:
         pytest.skip("redis-server is not installed (the Makefile installs it in CI)")
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

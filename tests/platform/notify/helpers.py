@@ -6,13 +6,14 @@ import base64
 import contextlib
 import hashlib
 import hmac
-import socket
 import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import httpx
+
+from tests.net import free_port
 
 
 @contextlib.contextmanager
@@ -54,12 +55,6 @@ class FakeAliyun:
         if signature != expected_signature(self.secret, params):
             return httpx.Response(400, json={"Code": "SignatureDoesNotMatch", "Message": "Specified signature is not matched"})
         return httpx.Response(200, json=self.answer)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class SmtpServer:
