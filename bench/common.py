@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,36 +20,11 @@ import numpy as np
 from pydicom.dataset import FileDataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
+from tests.net import free_port, wait_http, wait_port  # the loopback helpers the tests use
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 UID_ROOT = "1.2.826.0.1.3680043.10.1104."
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
-
-
-def wait_port(port: int, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"port {port} did not open")
 
 
 def ct_series(directory: Path, count: int, size: int = 512, patient: str = "BENCH^CT", patient_id: str = "BENCH001",
@@ -147,8 +121,8 @@ def orthanc(workdir: Path) -> Iterator[dict[str, Any]]:
     proc = subprocess.Popen([binary, str(workdir / "orthanc.json")], env={**os.environ, "TCP_NODELAY": "1"},
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        wait_http(f"http://127.0.0.1:{http_port}/system")
-        wait_port(dicom_port)
+        wait_http(f"http://127.0.0.1:{http_port}/system", 60)
+        wait_port(dicom_port, 60)
         yield {"http": f"http://127.0.0.1:{http_port}", "dicom_port": dicom_port, "aet": "ORTHANC", "workdir": workdir,
                "pgid": proc.pid}
     finally:
@@ -188,8 +162,8 @@ def radix(workdir: Path, processes: int = 2, web_dist: Path | None = None) -> It
     dicom = subprocess.Popen(py + ["dicom", "--port", str(dicom_port), "--processes", str(processes)], env=env,
                              stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        wait_http(f"http://127.0.0.1:{http_port}/api/health")
-        wait_port(dicom_port)
+        wait_http(f"http://127.0.0.1:{http_port}/api/health", 60)
+        wait_port(dicom_port, 60)
         login = urllib.request.Request(
             f"http://127.0.0.1:{http_port}/api/v1/auth/login",
             data=json.dumps({"tenant": "demo-a", "username": "admin", "password": "Radix2026", "agreeTerms": True}).encode(),
@@ -224,7 +198,7 @@ def storescp(workdir: Path) -> Iterator[dict[str, Any]]:
                             env={**os.environ, "TCP_NODELAY": "1"}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        wait_port(port)
+        wait_port(port, 60)
         yield {"dicom_port": port, "aet": "SINK", "pgid": proc.pid}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
