@@ -6,6 +6,7 @@ here at start-up so that generic code never imports a domain.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from collections.abc import Callable, Iterator
@@ -86,7 +87,10 @@ def register_authenticator(fn: Authenticator) -> None:
 # --- dependencies --------------------------------------------------------------------------------
 
 
-def _session() -> Iterator[Session]:
+@contextlib.contextmanager
+def request_session() -> Iterator[Session]:
+    """A request's unit of work, scoped to nobody until a principal is known: committed when the block
+    ends, rolled back if it raises. ``get_session`` is this as a route dependency."""
     session = db.session()
     set_scope(session, NOBODY)
     try:
@@ -97,6 +101,11 @@ def _session() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def _session() -> Iterator[Session]:
+    with request_session() as session:
+        yield session
 
 
 #: the request's unit of work: committed when the route returns, rolled back if it raises

@@ -105,7 +105,8 @@ def _resolve_share(session: Session, token: str) -> Any:
         return share_service.resolve_token(session, token)
 
 
-def _authenticate(request: Request, session: Session, permission: str, allow_share: bool) -> Access:
+def authenticate(request: Request, session: Session, permission: str, *, allow_share: bool) -> Access:
+    """The platform principal holding ``permission``, else (``allow_share``) the share link, else 401/403."""
     token, in_query = _share_token(request)
     if _has_platform_credentials(request):
         try:
@@ -138,14 +139,14 @@ def dicomweb_access(permission: str, *, allow_share: bool = True) -> Any:
     check, so the route contract counts it as the route's ``require``."""
 
     def _dicomweb_access(request: Request, session: Session = get_session) -> Access:
-        return _authenticate(request, session, permission, allow_share)
+        return authenticate(request, session, permission, allow_share=allow_share)
 
     _dicomweb_access.__radix_permissions__ = (permission,)  # type: ignore[attr-defined]
     return Depends(_dicomweb_access)
 
 
-#: reads (QIDO, WADO-RS, WADO-URI)
-READ = dicomweb_access("imaging:study:query")
+#: what reads need (QIDO, WADO-RS, WADO-URI: ``service.read_route``)
+READ_PERMISSION = "imaging:study:query"
 #: STOW-RS
 STORE = dicomweb_access("imaging:upload:add", allow_share=False)
 

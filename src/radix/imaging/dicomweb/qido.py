@@ -19,10 +19,10 @@ import functools
 import json
 import re
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from typing import Any
 
 import sqlalchemy as sa
-from json.encoder import encode_basestring
 from pydicom.datadict import dictionary_VR, keyword_for_tag, tag_for_keyword
 
 from radix.core.db import escape_like
@@ -463,9 +463,7 @@ def _count(value: int) -> Raw:
 def study_attributes(study: Any, access: Access) -> dict[str, Any]:
     """``study``: a Study or a row with its id, study_uid, attributes, modalities and counts."""
     data: dict[str, Any] = _fragments(study.attributes)
-    modalities = [m for m in (study.modalities or "").split("\\") if m]
-    data[T_MODALITIES] = Raw('{"vr":"CS","Value":[' + ",".join(map(encode_basestring, modalities)) + "]}") \
-        if modalities else Raw('{"vr":"CS"}')
+    data[T_MODALITIES] = Raw(_modalities_value(study.modalities))
     data["00201206"] = _count(study.num_series)
     data["00201208"] = _count(study.num_instances)
     data[T_AVAILABILITY] = _AVAILABLE
@@ -518,11 +516,12 @@ def encode(data: dict[str, Any]) -> str:
 
 #: what differs between two studies whose kept attributes are the same text
 _STUDY_SLOTS = (T_AVAILABILITY, T_MODALITIES, T_RETRIEVE_URL, "00201206", "00201208", T_STUDY_UID)
-#: (attributes text, wanted tags) → the answer's text with numbered slots for the values of ``_STUDY_SLOTS``
-_TEMPLATES: dict[tuple[str | None, frozenset[str] | None], tuple[str | int, ...]] = {}
+#: (attributes text, wanted tags) → the answer's text as a %-format with a ``%s`` per slot, and which of
+#: ``_STUDY_SLOTS`` fills each ``%s`` in turn
+_TEMPLATES: dict[tuple[str | None, frozenset[str] | None], tuple[str, tuple[int, ...]]] = {}
 
 
-def _study_template(text: str | None, wanted: frozenset[str] | None) -> tuple[str | int, ...]:
+def _study_template(text: str | None, wanted: frozenset[str] | None) -> tuple[str, tuple[int, ...]]:
     key = (text, wanted)
     hit = _TEMPLATES.get(key)
     if hit is not None:
@@ -530,35 +529,45 @@ def _study_template(text: str | None, wanted: frozenset[str] | None) -> tuple[st
     data: dict[str, Any] = _fragments(text)
     slots = {tag: n for n, tag in enumerate(_STUDY_SLOTS) if tag != T_STUDY_UID or tag not in data}
     data.update(dict.fromkeys(slots, Raw("")))
-    pieces: list[str | int] = []
-    current = "{"
-    for n, (tag, value) in enumerate(sorted(_select(data, STUDY, wanted).items())):
-        current += ("," if n else "") + f'"{tag}":'
+    pieces: list[str] = []
+    order: list[int] = []
+    for tag, value in sorted(_select(data, STUDY, wanted).items()):
         if tag in slots:
-            pieces += [current, slots[tag]]
-            current = ""
+            pieces.append(f'"{tag}":%s')
+            order.append(slots[tag])
         else:
-            current += value if type(value) is Raw else _dumps(value)
-    pieces.append(current + "}")
+            pieces.append(f'"{tag}":' + (value if type(value) is Raw else _dumps(value)).replace("%", "%%"))
     if len(_TEMPLATES) >= _FRAGMENTS_MAX:
         _TEMPLATES.clear()
-    _TEMPLATES[key] = hit = tuple(pieces)
+    _TEMPLATES[key] = hit = ("{" + ",".join(pieces) + "}", tuple(order))
     return hit
 
 
-def _study_answer(study: Any, access: Access, wanted: frozenset[str] | None) -> str:
-    """What :func:`study_attributes` and :func:`_select` make of a study row, from its template."""
-    modalities = [m for m in (study.modalities or "").split("\\") if m]
-    values = (
-        _AVAILABLE,
-        '{"vr":"CS","Value":[' + ",".join(map(encode_basestring, modalities)) + "]}" if modalities
-        else '{"vr":"CS"}',
-        _string_value("UR", access.study_url(study.study_uid)),
-        _count(study.num_series),
-        _count(study.num_instances),
-        _string_value("UI", study.study_uid),
-    )
-    return "".join(p if type(p) is str else values[p] for p in _study_template(study.attributes, wanted))
+@functools.lru_cache(maxsize=1024)
+def _modalities_value(stored: str | None) -> str:
+    """ModalitiesInStudy's DICOM JSON from the index's ``\\CT\\PT\\``."""
+    modalities = [m for m in (stored or "").split("\\") if m]
+    if not modalities:
+        return '{"vr":"CS"}'
+    return '{"vr":"CS","Value":[' + ",".join(map(encode_basestring, modalities)) + "]}"
+
+
+def _study_answers(studies: list[Any], access: Access, wanted: frozenset[str] | None) -> list[str]:
+    """What :func:`study_attributes` and :func:`_select` make of each study row, from its template: the
+    template is a %-format, so a study costs one formatting (a page of 100 studies is most of a query's
+    answer time)."""
+    base, suffix = access.base + "/studies/", access.url_suffix()  # as access.study_url makes it
+    out = []
+    for study in studies:
+        fmt, order = _study_template(study.attributes, wanted)
+        uid = study.study_uid
+        values = (_AVAILABLE, _modalities_value(study.modalities),
+                  '{"vr":"UR","Value":[' + encode_basestring(base + uid + suffix) + "]}",
+                  '{"vr":"IS","Value":[%d]}' % (study.num_series or 0),
+                  '{"vr":"IS","Value":[%d]}' % (study.num_instances or 0),
+                  '{"vr":"UI","Value":[' + encode_basestring(uid) + "]}")
+        out.append(fmt % tuple([values[n] for n in order]))
+    return out
 
 
 def _first_instances(access: Access, column: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -593,7 +602,7 @@ def run(query: Query, access: Access, *, study: Study | None = None,
         extra = _extra_tags(query, STUDY)
         if not extra:
             wanted_key = None if query.include_all else frozenset(_DEFAULT_TAGS[STUDY] | query.include)
-            return [_study_answer(st, access, wanted_key) for st in studies]
+            return _study_answers(studies, access, wanted_key)
         firsts = _first_instances(access, Instance.study_ref, [s.id for s in studies])
         for st in studies:
             answers.append([(STUDY, _with_extra(study_attributes(st, access), extra, firsts.get(st.id)))])

@@ -7,7 +7,6 @@ Mounted at the root (not under ``/api/v1``): viewers such as OHIF and Cornerston
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -15,9 +14,9 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from radix.core.audit import AuditMiddleware, audit
 from radix.imaging.dicomweb import multipart as mp
 from radix.imaging.dicomweb import qido, render, stow, uri, wado
-from radix.imaging.dicomweb.access import PREFIX, READ, STORE, Access, record_image_view
+from radix.imaging.dicomweb.access import PREFIX, STORE, Access, record_image_view
 from radix.imaging.dicomweb.errors import BadRequest
-from radix.imaging.dicomweb.service import INSTANCE, SERIES, STUDY, instances_of
+from radix.imaging.dicomweb.service import instances_of, read_route
 from radix.imaging.models import Instance, Series, Study
 
 router = APIRouter(prefix=PREFIX, tags=["DICOMweb"])
@@ -48,40 +47,39 @@ def _search(request: Request, access: Access, level: str, *, study: Study | None
     return mp.json_answer(request, qido.body(results), media, qido.warning_header(query, len(results)))
 
 
-@router.get("/studies", summary="QIDO-RS 查询检查", openapi_extra=_query_params(*_QIDO_COMMON, *_STUDY_KEYS,
-                                                                                   *_SERIES_KEYS))
-def search_studies(request: Request, access: Access = READ) -> Response:
+@read_route(router, "/studies", summary="QIDO-RS 查询检查",
+            openapi_extra=_query_params(*_QIDO_COMMON, *_STUDY_KEYS, *_SERIES_KEYS))
+def search_studies(request: Request, access: Access) -> Response:
     return _search(request, access, qido.STUDY)
 
 
-@router.get("/series", summary="QIDO-RS 查询序列（所有检查）",
-            openapi_extra=_query_params(*_QIDO_COMMON, *_STUDY_KEYS, *_SERIES_KEYS))
-def search_all_series(request: Request, access: Access = READ) -> Response:
+@read_route(router, "/series", summary="QIDO-RS 查询序列（所有检查）",
+                    openapi_extra=_query_params(*_QIDO_COMMON, *_STUDY_KEYS, *_SERIES_KEYS))
+def search_all_series(request: Request, access: Access) -> Response:
     return _search(request, access, qido.SERIES)
 
 
-@router.get("/instances", summary="QIDO-RS 查询实例（所有检查）",
-            openapi_extra=_query_params(*_QIDO_COMMON, *_STUDY_KEYS, *_SERIES_KEYS, *_INSTANCE_KEYS))
-def search_all_instances(request: Request, access: Access = READ) -> Response:
+@read_route(router, "/instances", summary="QIDO-RS 查询实例（所有检查）",
+                    openapi_extra=_query_params(*_QIDO_COMMON, *_STUDY_KEYS, *_SERIES_KEYS, *_INSTANCE_KEYS))
+def search_all_instances(request: Request, access: Access) -> Response:
     return _search(request, access, qido.INSTANCE)
 
 
-@router.get("/studies/{study}/series", summary="QIDO-RS 查询检查的序列",
-            openapi_extra=_query_params(*_QIDO_COMMON, *_SERIES_KEYS))
-def search_series(request: Request, st: Study = STUDY, access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series", summary="QIDO-RS 查询检查的序列",
+                    openapi_extra=_query_params(*_QIDO_COMMON, *_SERIES_KEYS))
+def search_series(request: Request, access: Access, st: Study) -> Response:
     return _search(request, access, qido.SERIES, study=st)
 
 
-@router.get("/studies/{study}/instances", summary="QIDO-RS 查询检查的实例",
-            openapi_extra=_query_params(*_QIDO_COMMON, *_SERIES_KEYS, *_INSTANCE_KEYS))
-def search_study_instances(request: Request, st: Study = STUDY, access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/instances", summary="QIDO-RS 查询检查的实例",
+                    openapi_extra=_query_params(*_QIDO_COMMON, *_SERIES_KEYS, *_INSTANCE_KEYS))
+def search_study_instances(request: Request, access: Access, st: Study) -> Response:
     return _search(request, access, qido.INSTANCE, study=st)
 
 
-@router.get("/studies/{study}/series/{series}/instances", summary="QIDO-RS 查询序列的实例",
-            openapi_extra=_query_params(*_QIDO_COMMON, *_INSTANCE_KEYS))
-def search_series_instances(request: Request, st: Study = STUDY, se: Series = SERIES,
-                            access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}/instances", summary="QIDO-RS 查询序列的实例",
+                    openapi_extra=_query_params(*_QIDO_COMMON, *_INSTANCE_KEYS))
+def search_series_instances(request: Request, access: Access, st: Study, se: Series) -> Response:
     return _search(request, access, qido.INSTANCE, study=st, series=se)
 
 
@@ -98,47 +96,44 @@ def _instances(access: Access, **where: Any) -> list[Instance]:
     return list(access.session.scalars(instances_of(access, **where).options(defer(Instance.metadata_json))))
 
 
-@router.get("/studies/{study}", summary="WADO-RS 获取检查（multipart/related; application/dicom）")
-def retrieve_study(request: Request, st: Study = STUDY, access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}", summary="WADO-RS 获取检查（multipart/related; application/dicom）")
+def retrieve_study(request: Request, access: Access, st: Study) -> Response:
     response = wado.retrieve_response(access, _accept(request), _instances(access, study=st), single=False)
     record_image_view(access, st.study_uid)
     return response
 
 
-@router.get("/studies/{study}/series/{series}", summary="WADO-RS 获取序列")
-def retrieve_series(request: Request, st: Study = STUDY, se: Series = SERIES,
-                    access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}", summary="WADO-RS 获取序列")
+def retrieve_series(request: Request, access: Access, st: Study, se: Series) -> Response:
     response = wado.retrieve_response(access, _accept(request), _instances(access, series=se), single=False)
     record_image_view(access, st.study_uid)
     return response
 
 
-@router.get("/studies/{study}/series/{series}/instances/{instance}", summary="WADO-RS 获取实例")
-def retrieve_instance(request: Request, inst: Instance = INSTANCE, access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}/instances/{instance}", summary="WADO-RS 获取实例")
+def retrieve_instance(request: Request, access: Access, inst: Instance) -> Response:
     return wado.retrieve_response(access, _accept(request), [inst], single=True)
 
 
-@router.get("/studies/{study}/metadata", summary="WADO-RS 检查元数据（DICOM JSON）")
-def study_metadata(request: Request, st: Study = STUDY, access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/metadata", summary="WADO-RS 检查元数据（DICOM JSON）")
+def study_metadata(request: Request, access: Access, st: Study) -> Response:
     media = mp.negotiate_json(_accept(request))
     response = wado.metadata_response(access, media, study=st)
     record_image_view(access, st.study_uid)
     return response
 
 
-@router.get("/studies/{study}/series/{series}/metadata", summary="WADO-RS 序列元数据（DICOM JSON）")
-def series_metadata(request: Request, st: Study = STUDY, se: Series = SERIES,
-                    access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}/metadata", summary="WADO-RS 序列元数据（DICOM JSON）")
+def series_metadata(request: Request, access: Access, st: Study, se: Series) -> Response:
     media = mp.negotiate_json(_accept(request))
     response = wado.metadata_response(access, media, study=st, series=se)
     record_image_view(access, st.study_uid)
     return response
 
 
-@router.get("/studies/{study}/series/{series}/instances/{instance}/metadata",
-            summary="WADO-RS 实例元数据（DICOM JSON）")
-def instance_metadata(request: Request, st: Study = STUDY, inst: Instance = INSTANCE,
-                      access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}/instances/{instance}/metadata",
+                    summary="WADO-RS 实例元数据（DICOM JSON）")
+def instance_metadata(request: Request, access: Access, st: Study, inst: Instance) -> Response:
     media = mp.negotiate_json(_accept(request))
     return wado.metadata_response(access, media, study=st, instance=inst)
 
@@ -154,9 +149,9 @@ def _frame_etag(request: Request, inst: Instance) -> str:
     return '"' + hashlib.blake2b(seed.encode(), digest_size=12).hexdigest() + '"'
 
 
-@router.get("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}", summary="WADO-RS 获取帧")
-def retrieve_frames(request: Request, frames: str, inst: Instance = INSTANCE,
-                    access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}/instances/{instance}/frames/{frames}",
+            summary="WADO-RS 获取帧")
+def retrieve_frames(request: Request, access: Access, frames: str, inst: Instance) -> Response:
     """Frames carry an ETag: a browser keeps them (the viewer's 缓存 on) and asks again with If-None-Match,
     answered 304 without the pixels while the instance is unchanged."""
     numbers = wado.parse_frame_list(frames)
@@ -169,10 +164,9 @@ def retrieve_frames(request: Request, frames: str, inst: Instance = INSTANCE,
     return response
 
 
-@router.get("/studies/{study}/series/{series}/instances/{instance}/bulkdata/{tag}",
-            summary="WADO-RS 获取批量数据")
-def retrieve_bulkdata(request: Request, tag: str, inst: Instance = INSTANCE,
-                      access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}/instances/{instance}/bulkdata/{tag}",
+                    summary="WADO-RS 获取批量数据")
+def retrieve_bulkdata(request: Request, access: Access, tag: str, inst: Instance) -> Response:
     return wado.bulkdata_response(_accept(request), inst, wado.parse_tag(tag))
 
 
@@ -194,47 +188,44 @@ def _rendered(options: render.RenderOptions, inst: Instance, numbers: list[int])
     return Response(content=body + mp.closing(boundary), media_type=mp.content_type(options.media, boundary))
 
 
-@router.get("/studies/{study}/series/{series}/instances/{instance}/rendered",
-            summary="WADO-RS 渲染实例（JPEG/PNG）", openapi_extra=_query_params(*_RENDER))
-def rendered_instance(request: Request, inst: Instance = INSTANCE, access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}/instances/{instance}/rendered",
+                    summary="WADO-RS 渲染实例（JPEG/PNG）", openapi_extra=_query_params(*_RENDER))
+def rendered_instance(request: Request, access: Access, inst: Instance) -> Response:
     return _rendered(_render_options(request), inst, [1])
 
 
-@router.get("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered",
-            summary="WADO-RS 渲染帧（JPEG/PNG）", openapi_extra=_query_params(*_RENDER))
-def rendered_frames(request: Request, frames: str, inst: Instance = INSTANCE,
-                    access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered",
+                    summary="WADO-RS 渲染帧（JPEG/PNG）", openapi_extra=_query_params(*_RENDER))
+def rendered_frames(request: Request, access: Access, frames: str, inst: Instance) -> Response:
     numbers = wado.parse_frame_list(frames)
     if len(numbers) > 100:
         raise BadRequest("一次最多渲染 100 帧", code="BAD_FRAME_LIST")
     return _rendered(_render_options(request), inst, numbers)
 
 
-@router.get("/studies/{study}/thumbnail", summary="WADO-RS 检查缩略图",
-            openapi_extra=_query_params("viewport"))
-def study_thumbnail(request: Request, st: Study = STUDY, access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/thumbnail", summary="WADO-RS 检查缩略图",
+                    openapi_extra=_query_params("viewport"))
+def study_thumbnail(request: Request, access: Access, st: Study) -> Response:
     options = _render_options(request, thumbnail=True)
     return _rendered(options, render.representative(access, study=st), [1])
 
 
-@router.get("/studies/{study}/series/{series}/thumbnail", summary="WADO-RS 序列缩略图",
-            openapi_extra=_query_params("viewport"))
-def series_thumbnail(request: Request, st: Study = STUDY, se: Series = SERIES,
-                     access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}/thumbnail", summary="WADO-RS 序列缩略图",
+                    openapi_extra=_query_params("viewport"))
+def series_thumbnail(request: Request, access: Access, st: Study, se: Series) -> Response:
     options = _render_options(request, thumbnail=True)
     return _rendered(options, render.representative(access, study=st, series=se), [1])
 
 
-@router.get("/studies/{study}/series/{series}/instances/{instance}/thumbnail", summary="WADO-RS 实例缩略图",
-            openapi_extra=_query_params("viewport"))
-def instance_thumbnail(request: Request, inst: Instance = INSTANCE, access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}/instances/{instance}/thumbnail",
+            summary="WADO-RS 实例缩略图", openapi_extra=_query_params("viewport"))
+def instance_thumbnail(request: Request, access: Access, inst: Instance) -> Response:
     return _rendered(_render_options(request, thumbnail=True), inst, [1])
 
 
-@router.get("/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/thumbnail",
-            summary="WADO-RS 帧缩略图", openapi_extra=_query_params("viewport"))
-def frame_thumbnail(request: Request, frames: str, inst: Instance = INSTANCE,
-                    access: Access = READ) -> Response:
+@read_route(router, "/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/thumbnail",
+                    summary="WADO-RS 帧缩略图", openapi_extra=_query_params("viewport"))
+def frame_thumbnail(request: Request, access: Access, frames: str, inst: Instance) -> Response:
     numbers = wado.parse_frame_list(frames)
     return _rendered(_render_options(request, thumbnail=True), inst, numbers[:1])
 
@@ -264,8 +255,8 @@ async def store_study_instances(request: Request, study: str, access: Access = S
 # --- WADO-URI --------------------------------------------------------------------------------------
 
 
-@uri_router.get("/wado", summary="WADO-URI 获取影像", openapi_extra=_query_params(*uri.PARAMETERS))
-def wado_uri(request: Request, access: Access = READ) -> Response:
+@read_route(uri_router, "/wado", summary="WADO-URI 获取影像", openapi_extra=_query_params(*uri.PARAMETERS))
+def wado_uri(request: Request, access: Access) -> Response:
     return uri.handle(request, access)
 
 

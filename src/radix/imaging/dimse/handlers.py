@@ -249,10 +249,11 @@ def part10(event: Any) -> bytes:
         return event.encoded_dataset()
 
 
-def part10_file(sop_class: str, sop_uid: str, transfer_syntax: str, data: bytes) -> bytes:
+def part10_file(sop_class: str, sop_uid: str, transfer_syntax: str, *data: bytes | memoryview) -> bytes:
     """A Part 10 file of a data set received under ``transfer_syntax``: preamble, File Meta Information
-    (as pynetdicom writes it, byte for byte) and the data set as received. ValueError when a UID is not
-    plain ASCII or too long for its element."""
+    (as pynetdicom writes it, byte for byte) and the data set as received, given whole or as the
+    fragments it came in (joined here, the one copy they are made). ValueError when a UID is not plain
+    ASCII or too long for its element."""
     try:
         meta = b"".join((
             b"\x02\x00\x01\x00OB\x00\x00\x02\x00\x00\x00\x00\x01",
@@ -265,7 +266,7 @@ def part10_file(sop_class: str, sop_uid: str, transfer_syntax: str, data: bytes)
     except (UnicodeError, struct.error) as exc:
         raise ValueError(str(exc)) from exc
     group_length = b"\x02\x00\x00\x00UL\x04\x00" + struct.pack("<I", len(meta))
-    return b"".join((b"\x00" * 128, b"DICM", group_length, meta, data))
+    return b"".join((b"\x00" * 128, b"DICM", group_length, meta, *data))
 
 
 def _outgoing(item: tuple[str, str, str, str, str], accepted: list[Any]) -> Dataset:

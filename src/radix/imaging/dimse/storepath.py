@@ -333,7 +333,7 @@ class StoreAssociation:
 
     def _serve(self) -> None:
         command = bytearray()
-        data: list[bytes] = []
+        data: list[memoryview] = []  # the data set's fragments, views into the PDUs they came in
         pending: tuple[int, dict[int, bytes]] | None = None  # context id and command awaiting its data set
         while True:
             kind, body = self._read_pdu()
@@ -373,13 +373,13 @@ class StoreAssociation:
                 else:
                     if pending is None or pending[0] != context_id:
                         raise ProtocolError("a data set arrived without its command")
-                    data.append(bytes(fragment))
+                    data.append(fragment)
                     if header & 0x02:
-                        self._answer(context_id, pending[1], b"".join(data))
+                        self._answer(context_id, pending[1], data)
                         data.clear()
                         pending = None
 
-    def _answer(self, context_id: int, command: dict[int, bytes], data: bytes | None) -> None:
+    def _answer(self, context_id: int, command: dict[int, bytes], data: list[memoryview] | None) -> None:
         field_ = _us(command, 0x0100)
         if field_ == C_ECHO_RQ:
             self._send_command(context_id, response(command, C_ECHO_RSP, 0x0000))
@@ -388,13 +388,13 @@ class StoreAssociation:
         else:
             raise ProtocolError(f"DIMSE command 0x{field_ or 0:04X} is not served on a storage association")
 
-    def _store(self, context_id: int, command: dict[int, bytes], data: bytes) -> int:
+    def _store(self, context_id: int, command: dict[int, bytes], data: list[memoryview]) -> int:
         caller = self.caller
         if caller is None or not caller.allow_store:
             return handlers.REFUSED_NOT_AUTHORIZED
         _, syntax = self.accepted[context_id]
         try:
-            raw = handlers.part10_file(_uid(command.get(0x0002, b"")), _uid(command.get(0x1000, b"")), syntax, data)
+            raw = handlers.part10_file(_uid(command.get(0x0002, b"")), _uid(command.get(0x1000, b"")), syntax, *data)
         except ValueError:
             log.info("C-STORE from %s refused: its SOP Class or Instance UID is not a UID", caller.label)
             return handlers.UNABLE_TO_PROCESS

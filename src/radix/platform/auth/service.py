@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,8 +20,8 @@ from radix.core.tenancy import SYSTEM, scoped
 from radix.platform.account import service as account_service
 from radix.platform.account.models import Account, AuthSession, SessionEndReason
 from radix.platform.app import service as app_service
-from radix.platform.log import service as log_service
 from radix.platform.auth import grants as grants_cache
+from radix.platform.log import service as log_service
 from radix.platform.menu import service as menu_service
 from radix.platform.role.models import Role
 from radix.platform.security import service as security_service
@@ -205,6 +206,19 @@ def _effective_menus(session: Session, tenant: Tenant, account: Account) -> set[
     )
 
 
+@functools.cache
+def _session_lookup() -> sa.Select:
+    """A token's session with its tenant, account and security policy, built once (it runs before every
+    request; building the statement each time cost a quarter of the check)."""
+    return (
+        sa.select(AuthSession, Tenant, Account, SecurityPolicy)
+        .outerjoin(Tenant, Tenant.id == AuthSession.tenant_id)
+        .outerjoin(Account, Account.id == AuthSession.account_id)
+        .outerjoin(SecurityPolicy, SecurityPolicy.tenant_id == AuthSession.tenant_id)
+        .where(AuthSession.token_hash == sa.bindparam("token_hash"))
+    )
+
+
 def authenticate(request: Request, session: Session) -> Principal:
     """The platform's authenticator: token → live session → principal (registered in core.security)."""
     token = token_from(request)
@@ -213,13 +227,7 @@ def authenticate(request: Request, session: Session) -> Principal:
     now = utcnow()
     with scoped(session, SYSTEM):
         # the session with its tenant and account in one round trip (this runs before every request)
-        row = session.execute(
-            sa.select(AuthSession, Tenant, Account, SecurityPolicy)
-            .outerjoin(Tenant, Tenant.id == AuthSession.tenant_id)
-            .outerjoin(Account, Account.id == AuthSession.account_id)
-            .outerjoin(SecurityPolicy, SecurityPolicy.tenant_id == AuthSession.tenant_id)
-            .where(AuthSession.token_hash == hash_token(token))
-        ).first()
+        row = session.execute(_session_lookup(), {"token_hash": hash_token(token)}).first()
         if row is None:
             raise Unauthorized("登录已失效，请重新登录", code="SESSION_INVALID")
         auth, tenant, account, stored_policy = row

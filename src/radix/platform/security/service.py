@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -14,13 +16,16 @@ from radix.platform.security.models import IpRule, SecurityPolicy
 SPECIALS = set("!@#$%^&*()_+-=[]{};':\",.<>/?\\|`~")
 
 
+@functools.cache
+def _default_values() -> dict[str, Any]:
+    return {column.key: column.default.arg for column in SecurityPolicy.__table__.columns
+            if column.default is not None and not callable(column.default.arg)}
+
+
 def defaults(tenant_id: int | None = None) -> SecurityPolicy:
     """An unsaved policy with the documented defaults."""
-    policy = SecurityPolicy(tenant_id=tenant_id)
-    for column in SecurityPolicy.__table__.columns:
-        if column.default is not None and getattr(policy, column.key) is None and not callable(column.default.arg):
-            setattr(policy, column.key, column.default.arg)
-    return policy
+    values = _default_values()
+    return SecurityPolicy(**{**values, **({"tenant_id": tenant_id} if tenant_id is not None else {})})
 
 
 def get(session: Session, tenant_id: int | None) -> SecurityPolicy:
