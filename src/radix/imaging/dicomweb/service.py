@@ -88,9 +88,9 @@ def read_route(router: APIRouter, path: str, *, permission: str = READ_PERMISSIO
     resources of the path (``st``, ``se``, ``inst`` for ``{study}``, ``{series}``, ``{instance}``, loaded
     or 404) and its other path parameters as text. Declared the usual FastAPI way (a session dependency,
     the access check, the study, series and instance each a sync dependency) a read costs four hand-offs
-    between the event loop and the thread pool; a viewer makes hundreds of these reads, and the hand-offs
-    were a third of a QIDO answer's time. Here the request's session, the login or share check, the
-    lookups and the answer run in one turn, with the same unit of work as ``get_session``."""
+    between the event loop and the thread pool (about 0.3 ms of a 2.7 ms QIDO answer, measured; more under
+    load), and a viewer makes hundreds of these reads. Here the request's session, the login or share
+    check, the lookups and the answer run in one turn, with the same unit of work as ``get_session``."""
     names = re.findall(r"{(\w+)}", path)
 
     def decorate(fn: Callable[..., Response]) -> Callable[..., Response]:
