@@ -14,6 +14,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -420,3 +421,39 @@ def test_archive_with_s3_down_refuses_and_answers_503(s3_archive, new_tenant, mo
                 f"/instances/{stored.SOPInstanceUID}", headers={"Accept": "application/dicom"})
     assert r.status_code == 503
     assert r.json()["code"] == "STORAGE_UNAVAILABLE" and "无法连接对象存储" in r.json()["message"]
+
+
+def test_the_file_store_makes_its_folders_once_and_never_per_file(tmp_path, monkeypatch):
+    """256 shard folders, made on the first write; after that a put makes no folder."""
+    store = FileBlobStore(tmp_path / "blobs")
+    store.put("dicom/1/aa/first.dcm", b"1")
+    assert sorted(p.name for p in (tmp_path / "blobs").iterdir()) == [f"{n:02x}" for n in range(256)]
+    made = []
+    real_mkdir = Path.mkdir
+    monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: made.append(self) or real_mkdir(self, *a, **k))
+    for n in range(300):
+        store.put(f"dicom/1/{n:02x}/{n}.dcm", str(n).encode())
+    assert made == []
+    assert all(store.get(f"dicom/1/{n:02x}/{n}.dcm") == str(n).encode() for n in range(300))
+    files = [p for p in (tmp_path / "blobs").rglob("*") if p.is_file()]
+    assert len(files) == 301 and all(p.parent.parent == tmp_path / "blobs" for p in files)
+
+
+def test_files_of_the_earlier_two_level_layout_are_still_read(tmp_path):
+    """root/<2>/<2>/ (before the store kept 256 folders): read, found, listed, replaced and deleted."""
+    import hashlib
+
+    store = FileBlobStore(tmp_path / "blobs")
+    digest = hashlib.sha1(b"dicom/1/ab/old.dcm").hexdigest()
+    old = tmp_path / "blobs" / digest[:2] / digest[2:4] / "dicom__1__ab__old.dcm"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"0123456789")
+    assert store.exists("dicom/1/ab/old.dcm") and store.get("dicom/1/ab/old.dcm") == b"0123456789"
+    assert store.read_range("dicom/1/ab/old.dcm", 2, 3) == b"234"
+    assert list(store.iter_keys("dicom/")) == ["dicom/1/ab/old.dcm"]
+    store.put("dicom/1/ab/old.dcm", b"new")  # an overwrite lands in the current layout; the old copy goes
+    assert not old.exists() and store.get("dicom/1/ab/old.dcm") == b"new"
+    store.delete("dicom/1/ab/old.dcm")
+    assert not store.exists("dicom/1/ab/old.dcm")
+    with pytest.raises(NotFound):
+        store.get("dicom/1/ab/old.dcm")

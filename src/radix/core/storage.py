@@ -1,5 +1,5 @@
-"""Blob storage. The filesystem backend (default) shards keys under ``<data dir>/blobs`` and makes a
-write durable (fsync of the file and its directory, then an atomic rename) before returning. The S3
+"""Blob storage. The filesystem backend (default) shards keys over 256 folders under ``<data dir>/blobs``
+and makes a write durable (fsync of the file, an atomic rename, fsync of its folder) before returning. The S3
 backend (``RADIX_BLOB_BACKEND=s3``, :mod:`radix.core.storage_s3`) returns once the object store has
 acknowledged the object; it is imported only when configured, so boto3 is needed only then."""
 
@@ -48,27 +48,66 @@ def _check_range(offset: int, length: int) -> None:
         raise Invalid.field("range", "读取范围不正确")
 
 
+#: the shard folders of the filesystem store: the key's hash's first two hex digits
+SHARDS = tuple(f"{n:02x}" for n in range(256))
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 class FileBlobStore:
+    """Files under ``root/<2 hex digits>/``. The 256 folders are made (and made durable) once, on the
+    first write: a put never makes a folder. The earlier layout, ``root/<2>/<2>/`` (65,536 folders), made
+    one for most of the first hundred thousand files — a folder inode and a parent update per instance,
+    7 % of the receivers' time — and left the new folder's own entry unsynced. Files stored that way
+    are still read, found and deleted where they are."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self._dirs: set[Path] = set()  # shard folders known to exist: no mkdir per put
+        self._ready = False  # the shard folders exist
+
+    def _digest(self, key: str) -> str:
+        return hashlib.sha1(_check_key(key).encode()).hexdigest()
 
     def _path(self, key: str) -> Path:
-        key = _check_key(key)
-        digest = hashlib.sha1(key.encode()).hexdigest()
+        return self.root / self._digest(key)[:2] / key.replace("/", "__")
+
+    def _legacy_path(self, key: str) -> Path:
+        digest = self._digest(key)
         return self.root / digest[:2] / digest[2:4] / key.replace("/", "__")
+
+    def _make_shards(self) -> None:
+        """All shard folders, each new one's entry made durable in its parent (fsync of the parent)."""
+        fresh = not self.root.is_dir()
+        self.root.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            _fsync_dir(self.root.parent)
+        made = False
+        for shard in SHARDS:
+            try:
+                (self.root / shard).mkdir()
+                made = True
+            except FileExistsError:
+                pass
+        if made:
+            _fsync_dir(self.root)
+        self._ready = True
 
     def put(self, key: str, data: bytes | BinaryIO) -> int:
         path = self._path(key)
-        if path.parent not in self._dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(path.parent)
+        if not self._ready:
+            self._make_shards()
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
         size = 0
         try:
             fh = open(tmp, "wb")  # noqa: SIM115 — closed by the with below
-        except FileNotFoundError:  # the folder was removed behind our back
-            path.parent.mkdir(parents=True, exist_ok=True)
+        except FileNotFoundError:  # the folders were removed behind our back
+            self._make_shards()
             fh = open(tmp, "wb")  # noqa: SIM115
         with fh:
             if isinstance(data, (bytes, bytearray, memoryview)):
@@ -81,22 +120,23 @@ class FileBlobStore:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _fsync_dir(path.parent)
+        legacy = self._legacy_path(key)
+        if legacy.exists():  # stored again (an overwrite): the earlier copy must not be read any more
+            legacy.unlink()
         return size
 
     def get(self, key: str) -> bytes:
-        try:
-            return self._path(key).read_bytes()
-        except FileNotFoundError:
-            raise NotFound("文件不存在") from None
+        with self.open(key) as fh:
+            return fh.read()
 
     def open(self, key: str) -> BinaryIO:
         try:
             return open(self._path(key), "rb")
+        except FileNotFoundError:
+            pass
+        try:
+            return open(self._legacy_path(key), "rb")
         except FileNotFoundError:
             raise NotFound("文件不存在") from None
 
@@ -107,13 +147,14 @@ class FileBlobStore:
             return fh.read(length)
 
     def exists(self, key: str) -> bool:
-        return self._path(key).exists()
+        return self._path(key).exists() or self._legacy_path(key).exists()
 
     def delete(self, key: str) -> None:
-        try:
-            self._path(key).unlink()
-        except FileNotFoundError:
-            pass
+        for path in (self._path(key), self._legacy_path(key)):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         if not self.root.exists():
