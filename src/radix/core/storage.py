@@ -71,15 +71,11 @@ class FileBlobStore:
         self.root = Path(root)
         self._ready = False  # the shard folders exist
 
-    def _digest(self, key: str) -> str:
-        return hashlib.sha1(_check_key(key).encode()).hexdigest()
-
-    def _path(self, key: str) -> Path:
-        return self.root / self._digest(key)[:2] / key.replace("/", "__")
-
-    def _legacy_path(self, key: str) -> Path:
-        digest = self._digest(key)
-        return self.root / digest[:2] / digest[2:4] / key.replace("/", "__")
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        """Where ``key`` is stored, and where the earlier layout stored it."""
+        digest = hashlib.sha1(_check_key(key).encode()).hexdigest()
+        name = key.replace("/", "__")
+        return self.root / digest[:2] / name, self.root / digest[:2] / digest[2:4] / name
 
     def _make_shards(self) -> None:
         """All shard folders, each new one's entry made durable in its parent (fsync of the parent)."""
@@ -99,7 +95,7 @@ class FileBlobStore:
         self._ready = True
 
     def put(self, key: str, data: bytes | BinaryIO) -> int:
-        path = self._path(key)
+        path, legacy = self._paths(key)
         if not self._ready:
             self._make_shards()
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
@@ -121,7 +117,6 @@ class FileBlobStore:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
         _fsync_dir(path.parent)
-        legacy = self._legacy_path(key)
         if legacy.exists():  # stored again (an overwrite): the earlier copy must not be read any more
             legacy.unlink()
         return size
@@ -131,14 +126,12 @@ class FileBlobStore:
             return fh.read()
 
     def open(self, key: str) -> BinaryIO:
-        try:
-            return open(self._path(key), "rb")
-        except FileNotFoundError:
-            pass
-        try:
-            return open(self._legacy_path(key), "rb")
-        except FileNotFoundError:
-            raise NotFound("文件不存在") from None
+        for path in self._paths(key):
+            try:
+                return open(path, "rb")
+            except FileNotFoundError:
+                pass
+        raise NotFound("文件不存在")
 
     def read_range(self, key: str, offset: int, length: int) -> bytes:
         _check_range(offset, length)
@@ -147,10 +140,10 @@ class FileBlobStore:
             return fh.read(length)
 
     def exists(self, key: str) -> bool:
-        return self._path(key).exists() or self._legacy_path(key).exists()
+        return any(path.exists() for path in self._paths(key))
 
     def delete(self, key: str) -> None:
-        for path in (self._path(key), self._legacy_path(key)):
+        for path in self._paths(key):
             try:
                 path.unlink()
             except FileNotFoundError:

@@ -561,11 +561,8 @@ def _study_answers(studies: list[Any], access: Access, wanted: frozenset[str] | 
     for study in studies:
         fmt, order = _study_template(study.attributes, wanted)
         uid = study.study_uid
-        values = (_AVAILABLE, _modalities_value(study.modalities),
-                  '{"vr":"UR","Value":[' + encode_basestring(base + uid + suffix) + "]}",
-                  '{"vr":"IS","Value":[%d]}' % (study.num_series or 0),
-                  '{"vr":"IS","Value":[%d]}' % (study.num_instances or 0),
-                  '{"vr":"UI","Value":[' + encode_basestring(uid) + "]}")
+        values = (_AVAILABLE, _modalities_value(study.modalities), _string_value("UR", base + uid + suffix),
+                  _count(study.num_series), _count(study.num_instances), _string_value("UI", uid))
         out.append(fmt % tuple([values[n] for n in order]))
     return out
 
