@@ -552,6 +552,13 @@ FRAME_TRANSFERS = """() => performance.getEntriesByType('resource')
     .filter((e) => e.name.includes('/frames/')).map((e) => e.transferSize)"""
 
 
+def _frame_transfers(page: Any, at_least: int) -> list[int]:
+    """The frames' transfer sizes once ``at_least`` are recorded: a frame's resource-timing entry can land a
+    moment after the viewer counted the frame as loaded."""
+    page.wait_for_function(f"() => ({FRAME_TRANSFERS})().length >= {at_least}", timeout=15_000)
+    return page.evaluate(FRAME_TRANSFERS)
+
+
 def test_cache_on_reuses_the_browsers_frames_off_downloads_them_again(doctor) -> None:
     """缓存 on: reopened, the frames are confirmed unchanged (304) and taken from the browser's cache; off:
     every frame's pixels cross the wire again."""
@@ -561,7 +568,7 @@ def test_cache_on_reuses_the_browsers_frames_off_downloads_them_again(doctor) ->
     page.reload()
     _wait_image(page)
     _wait_loaded(page)
-    sizes = page.evaluate(FRAME_TRANSFERS)
+    sizes = _frame_transfers(page, 200)
     revalidated = [s for s in sizes if 0 < s < 5000]  # headers only: a 304 (the 512² frame is 512 KiB)
     # a test browser context keeps its HTTP cache in memory, a few tens of MB: part of the 100 MB series
     # (a user's profile caches on disk)
@@ -571,7 +578,7 @@ def test_cache_on_reuses_the_browsers_frames_off_downloads_them_again(doctor) ->
     page.reload()
     _wait_image(page)
     _wait_loaded(page)
-    sizes = page.evaluate(FRAME_TRANSFERS)
+    sizes = _frame_transfers(page, 200)
     downloaded = [s for s in sizes if s > 512 * 512 * 2]
     assert len(sizes) >= 200 and len(downloaded) == len(sizes), (len(downloaded), sorted(sizes)[::20])
     assert not doctor.errors, doctor.errors
