@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from pydicom import encaps
 
 from radix.core.errors import AppError, Conflict, Invalid, NotFound
+from radix.core import storage
 from radix.core.storage import FileBlobStore, StorageUnavailable
 from tests.net import free_port
 
@@ -457,3 +458,91 @@ def test_files_of_the_earlier_two_level_layout_are_still_read(tmp_path):
     assert not store.exists("dicom/1/ab/old.dcm")
     with pytest.raises(NotFound):
         store.get("dicom/1/ab/old.dcm")
+
+
+def _direct_writes(monkeypatch) -> list[tuple[bool, int]]:
+    """Every os.write from here on: (was O_DIRECT set on the descriptor, how many bytes)."""
+    import fcntl
+
+    seen: list[tuple[bool, int]] = []
+    real_write = os.write
+
+    def write(fd, data):
+        seen.append((bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_DIRECT), len(data)))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    return seen
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 4097, 525_000, storage.DIRECT_BUFFER,
+                                  2 * storage.DIRECT_BUFFER + 4097])
+@pytest.mark.parametrize("kind", ["bytes", "stream"])
+def test_the_file_store_writes_whole_blocks_past_the_page_cache(tmp_path, monkeypatch, size, kind):
+    """Whole 4 KiB blocks go to the disk with O_DIRECT (no page cache to fill, then reclaim), the last
+    partial block through the page cache; the file is byte-identical either way."""
+    store = FileBlobStore(tmp_path / "blobs")
+    store.put("warm", b"x")  # the shard folders
+    data = _data(size, seed=size)
+    seen = _direct_writes(monkeypatch)
+    assert store.put("dicom/1/ab/d.dcm", data if kind == "bytes" else Trickle(data)) == size
+    assert store.get("dicom/1/ab/d.dcm") == data
+    direct = [n for is_direct, n in seen if is_direct]
+    buffered = [n for is_direct, n in seen if not is_direct]
+    assert sum(direct) == size - size % storage.ALIGN and all(n % storage.ALIGN == 0 for n in direct)
+    assert sum(buffered) == size % storage.ALIGN
+    assert not [p for p in (tmp_path / "blobs").rglob(".*.tmp")]
+
+
+def test_the_file_store_writes_normally_where_the_filesystem_refuses_o_direct(tmp_path, monkeypatch):
+    import errno
+
+    store = FileBlobStore(tmp_path / "blobs")
+    real_open = os.open
+
+    def open_(path, flags, *args):
+        if flags & os.O_DIRECT:
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", open_)
+    data = _data(100_000)
+    seen = _direct_writes(monkeypatch)
+    assert store.put("dicom/1/ab/plain.dcm", data) == len(data)
+    assert store.get("dicom/1/ab/plain.dcm") == data
+    assert seen and not any(is_direct for is_direct, _ in seen) and store._direct is False
+
+
+def test_the_file_store_finishes_normally_when_a_direct_write_is_refused(tmp_path, monkeypatch):
+    import errno
+    import fcntl
+
+    store = FileBlobStore(tmp_path / "blobs")
+    real_write = os.write
+
+    def write(fd, data):
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_DIRECT:
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    data = _data(3 * storage.DIRECT_BUFFER // 2 + 77)
+    assert store.put("dicom/1/ab/mixed.dcm", io.BytesIO(data)) == len(data)
+    assert store.get("dicom/1/ab/mixed.dcm") == data
+
+
+def test_a_failed_put_leaves_the_stored_blob_and_no_temporary_file(tmp_path, monkeypatch):
+    import errno
+
+    store = FileBlobStore(tmp_path / "blobs")
+    store.put("dicom/1/ab/kept.dcm", b"first")
+
+    def fsync(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(OSError):
+        store.put("dicom/1/ab/kept.dcm", _data(50_000))
+    monkeypatch.undo()
+    assert store.get("dicom/1/ab/kept.dcm") == b"first"
+    assert not [p for p in (tmp_path / "blobs").rglob(".*.tmp")]
