@@ -135,9 +135,12 @@ def worker(data_dir: str | None, workers: int, scheduler: bool) -> None:
 @click.option("--ae-title", default=None, help="AE title (default RADIX)")
 @click.option("--processes", default=None, type=int, help="receiver processes sharing the port (default 2)")
 @click.option("--data-dir", default=None)
-@click.option("--reuse-port", is_flag=True, hidden=True, help="bind with SO_REUSEPORT (receivers of `--processes`)")
+@click.option("--listen-fd", default=None, type=int, hidden=True,
+              help="serve this inherited listening socket (the receivers `--processes` starts)")
+@click.option("--loads-fd", default=None, type=int, hidden=True, help="the receivers' shared load table (a memfd)")
+@click.option("--slot", default=None, type=int, hidden=True, help="this receiver's slot in the load table")
 def dicom(host: str | None, port: int | None, ae_title: str | None, processes: int | None, data_dir: str | None,
-          reuse_port: bool) -> None:
+          listen_fd: int | None, loads_fd: int | None, slot: int | None) -> None:
     """Only the DIMSE service: C-ECHO/STORE/FIND/MOVE/GET (no migration: run `radix db upgrade` first)."""
     import logging
 
@@ -147,8 +150,9 @@ def dicom(host: str | None, port: int | None, ae_title: str | None, processes: i
     from radix.imaging.dimse import server
 
     settings = get_settings()
-    if reuse_port:
-        server.run(settings.host, settings.dicom_port, settings.dicom_ae_title, reuse_port=True)
+    if listen_fd is not None:
+        loads = server.Loads(loads_fd, slot) if loads_fd is not None and slot is not None else None
+        server.run(settings.host, settings.dicom_port, settings.dicom_ae_title, listen_fd=listen_fd, loads=loads)
         return
     sys.exit(server.serve(settings.host, settings.dicom_port, settings.dicom_ae_title, settings.dicom_processes))
 

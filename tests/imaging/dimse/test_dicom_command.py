@@ -1,4 +1,4 @@
-"""`radix dicom --processes N`: N receiver processes on one port (SO_REUSEPORT), supervised."""
+"""`radix dicom --processes N`: N receiver processes sharing one listening socket, supervised."""
 
 from __future__ import annotations
 
@@ -43,21 +43,26 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
-def listening(pid: int, port: int) -> bool:
-    """Does the process hold a socket listening on the port (from /proc/net/tcp and its fds)?"""
+def _sockets(pid: int, port: int, state: str) -> int:
+    """How many sockets on the port in that state (/proc/net/tcp: 0A listening, 01 established) the
+    process holds."""
     inodes = set()
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
-        if int(fields[1].split(":")[1], 16) == port and fields[3] == "0A":
+        if int(fields[1].split(":")[1], 16) == port and fields[3] == state:
             inodes.add(fields[9])
+    held = 0
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         try:
             target = os.readlink(fd)
         except OSError:
             continue
-        if target.startswith("socket:[") and target[8:-1] in inodes:
-            return True
-    return False
+        held += target.startswith("socket:[") and target[8:-1] in inodes
+    return held
+
+
+def listening(pid: int, port: int) -> bool:
+    return _sockets(pid, port, "0A") > 0
 
 
 @pytest.mark.slow
@@ -73,6 +78,18 @@ def test_receivers_share_the_port_and_are_restarted(tmp_path):
             time.sleep(0.2)
         receivers = children(proc.pid)
         assert len(receivers) == 2 and all(listening(c, port) for c in receivers)
+
+        # associations open at once are spread evenly: the busier receiver leaves a new one to the other
+        held = []
+        for _ in range(4):
+            held.append(scu(node.ae_title, [CTImageStorage], port))
+            assert held[-1].is_established
+        deadline = time.time() + 10
+        while time.time() < deadline and [_sockets(c, port, "01") for c in receivers] != [2, 2]:
+            time.sleep(0.1)
+        assert [_sockets(c, port, "01") for c in receivers] == [2, 2]
+        for assoc in held:
+            assoc.release()
 
         # parallel associations are all served
         sent: list[str] = []
