@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from radix import __version__
+from radix.core import gctune
 from radix.core.audit import AuditMiddleware
 from radix.core.errors import install_error_handlers
 
@@ -37,6 +40,7 @@ def create_app() -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        lifespan=_lifespan,
     )
     install_error_handlers(app)
     app.add_middleware(AuditMiddleware)
@@ -50,6 +54,12 @@ def create_app() -> FastAPI:
         importlib.import_module(module).install(app)
     _mount_spa(app)
     return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    gctune.settle()  # the app is built and its routes compiled: what exists now lives as long as the process
+    yield
 
 
 class ImmutableAssets(StaticFiles):

@@ -30,6 +30,7 @@ from typing import Any
 from pynetdicom import AE, _config
 from pynetdicom.transport import ThreadedAssociationServer
 
+from radix.core import gctune
 from radix.imaging.dimse import contexts, storepath
 from radix.imaging.dimse.handlers import Archive
 
@@ -221,6 +222,7 @@ def run(host: str, port: int, ae_title: str, *, listen_fd: int | None = None, lo
     if loads is not None:
         loads.publish(0)
     server = start(host, port, ae_title, listen_fd=listen_fd, loads=loads)
+    gctune.settle()
     log.info("DICOM receiver %s listening on %s:%s (pid %s)", ae_title, host, port, os.getpid())
     stopping.wait()
     if loads is not None:
