@@ -282,3 +282,22 @@ def test_storage_associations_count_toward_the_receivers_limit(dicom_scp, tenant
     again = scu(node.ae_title, [CTImageStorage], dicom_scp.port)
     assert again.is_established
     again.release()
+
+
+def test_a_peer_silent_for_the_network_timeout_is_let_go(dicom_scp, tenant, monkeypatch):
+    """The receive timeout is the kernel's (SO_RCVTIMEO): a storage association whose peer sends nothing,
+    between PDUs or inside one, ends after it and the receiver goes on serving."""
+    monkeypatch.setattr(dicom_scp.server.ae, "network_timeout", 0.5)
+    node = add_node(tenant["id"])
+    for partial in (b"", struct.pack(">BBI", 4, 0, 1000) + b"\x00" * 10):  # silent, then half a PDU
+        sock = _connect(dicom_scp.port, node.ae_title)
+        try:
+            sock.sendall(partial)
+            started = time.monotonic()
+            sock.settimeout(10)
+            while sock.recv(65536):  # the receiver closes the connection (no abort owed: it timed out)
+                pass
+            assert 0.4 < time.monotonic() - started < 5
+        finally:
+            sock.close()
+    _still_serves(dicom_scp, node)
