@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     #: calling AE titles that are not a registered node: refuse the association, or quarantine what they
     #: send under the platform tenant
     unknown_callers: str = "refuse"
-    #: receiver processes sharing the DICOM port (SO_REUSEPORT)
+    #: receiver processes sharing the DICOM port (one listening socket; the least busy accepts)
     dicom_processes: int = 2
 
     #: run jobs in the calling process instead of a queue (tests, CLI one-shots)
