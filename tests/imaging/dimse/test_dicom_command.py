@@ -70,14 +70,20 @@ def test_receivers_share_the_port_and_are_restarted(tmp_path):
     node = add_node(bare_tenant())
     port = free_port()
     proc = start(port, 2)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, "")), daemon=True)
+    reader.start()
     try:
         wait_echo(port, node.ae_title)
-        deadline = time.time() + 20
+        deadline = time.time() + 30
+        # each receiver holds the socket from its start, and serves once it says so
         while time.time() < deadline and not (len(children(proc.pid)) == 2
-                                               and all(listening(c, port) for c in children(proc.pid))):
+                                               and all(listening(c, port) for c in children(proc.pid))
+                                               and sum("DICOM receiver RADIX listening" in x for x in lines) == 2):
             time.sleep(0.2)
         receivers = children(proc.pid)
         assert len(receivers) == 2 and all(listening(c, port) for c in receivers)
+        assert all(any(f"(pid {c})" in x for x in lines) for c in receivers)
 
         # associations open at once are spread evenly: the busier receiver leaves a new one to the other
         held = []
@@ -125,7 +131,9 @@ def test_receivers_share_the_port_and_are_restarted(tmp_path):
         wait_echo(port, node.ae_title)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        out, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        reader.join(10)
+    out = "".join(lines)
     assert proc.returncode == 0, out[-3000:]
     assert f"listening on 127.0.0.1:{port} (2 processes)" in out
     assert not any(os.path.exists(f"/proc/{c}") and Path(f"/proc/{c}/stat").read_text().split()[2] != "Z"
