@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import io
-import logging
 import struct
 import warnings
 from pathlib import Path
 
 import pydicom
 import pytest
-from pydicom.data import get_charset_files, get_testdata_file, get_testdata_files
+from pydicom.data import get_testdata_file
 from pydicom.dataelem import RawDataElement
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.filewriter import dcmwrite
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian
 
 from radix.imaging import dicomjson, store, synth
+from tests.imaging.shipped import SHIPPED, quiet  # noqa: F401 — quiet: the module's fixture
 
 
 def uri(tag: int) -> str:
@@ -45,14 +45,7 @@ def both(raw: bytes) -> tuple[object, object]:
     return out[0], out[1]
 
 
-SHIPPED = sorted(p for p in get_testdata_files("*") + get_charset_files("*") if Path(p).is_file())
-
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    logging.disable(logging.CRITICAL)
-    yield
-    logging.disable(logging.NOTSET)
+pytestmark = pytest.mark.usefixtures("quiet")
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[Path(p).name for p in SHIPPED])

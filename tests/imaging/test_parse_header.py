@@ -5,24 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import logging
 import warnings
 from pathlib import Path
 
 import pydicom
 import pytest
-from pydicom.data import get_charset_files, get_testdata_file, get_testdata_files
+from pydicom.data import get_testdata_file
 
 from radix.imaging import store, synth
+from tests.imaging.shipped import SHIPPED, quiet  # noqa: F401 — quiet: the module's fixture
 
-SHIPPED = sorted(p for p in get_testdata_files("*") + get_charset_files("*") if Path(p).is_file())
-
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    logging.disable(logging.CRITICAL)
-    yield
-    logging.disable(logging.NOTSET)
+pytestmark = pytest.mark.usefixtures("quiet")
 
 
 def outcome(raw: bytes) -> object:
