@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +100,14 @@ def qido(tmp: Path) -> dict[str, Any]:
     for n in range(QIDO_INSTANCES // per_study):
         files += common.ct_series(tmp / "qido" / f"s{n:04d}", per_study, size=32, patient=f"PATIENT^{n:05d}",
                                   patient_id=f"P{n:06d}")
+    # The component separator is sent as a literal ``^``: Orthanc 1.10's DICOMweb plugin does not
+    # percent-decode it, and ``PATIENT%5E001*`` matched nothing there (an empty answer against Radix's 100
+    # studies, in every run before 2026-11-29). Each query's match count per server is recorded, and the
+    # comparison is only a like-for-like one where they agree. Orthanc does no fuzzy matching (PS3.18 makes it
+    # optional): it answers the fuzzy query with no match, which the results say.
     queries = {
-        "name_fuzzy": "/dicom-web/studies?PatientName=patient%5E0012&fuzzymatching=true",
-        "name_wildcard": "/dicom-web/studies?PatientName=PATIENT%5E001*",
+        "name_fuzzy": "/dicom-web/studies?PatientName=patient^0012&fuzzymatching=true",
+        "name_wildcard": "/dicom-web/studies?PatientName=PATIENT^001*",
         "date_range": "/dicom-web/studies?StudyDate=20261101-20261130&limit=100",
         "patient_id": "/dicom-web/studies?PatientID=P000123",
     }
@@ -118,6 +124,9 @@ def qido(tmp: Path) -> dict[str, Any]:
             "radix": (r["http"], {"Accept": "application/dicom+json", "Authorization": f"Bearer {r['token']}"}),
         }
         for name, q in queries.items():
+            for server, (base, headers) in servers.items():
+                with urllib.request.urlopen(urllib.request.Request(base + q, headers=headers)) as answer:
+                    out[f"{server}_{name}_matches"] = len(json.loads(answer.read() or b"[]"))
             # warm-up, then the two servers asked in turn (a passing load slows both alike)
             times: dict[str, list[float]] = {server: [] for server in servers}
             for n in range(QIDO_WARMUP + QIDO_REPEAT):
@@ -157,8 +166,11 @@ def readme_table(result: dict[str, Any]) -> str:
     ]
     for name in ("name_fuzzy", "name_wildcard", "date_range", "patient_id"):
         if f"radix_{name}_p95_ms" in q:
-            rows.append(f"| QIDO {name} at {q['instances']} instances (p95 ms) | {q[f'orthanc_{name}_p95_ms']} | "
-                        f"{q[f'radix_{name}_p95_ms']} | {_faster(q[f'orthanc_{name}_p95_ms'], q[f'radix_{name}_p95_ms'])} |")
+            o, r = (q.get(f"{server}_{name}_matches", "?") for server in ("orthanc", "radix"))
+            rows.append(f"| QIDO {name} at {q['instances']} instances (p95 ms; studies matched) | "
+                        f"{q[f'orthanc_{name}_p95_ms']} ({o}) | {q[f'radix_{name}_p95_ms']} ({r}) | "
+                        f"{_faster(q[f'orthanc_{name}_p95_ms'], q[f'radix_{name}_p95_ms'])}"
+                        f"{'' if o == r else ' (not the same answer)'} |")
     failed = [f for part in (i, q) for f in part.get("failed_sends", [])]
     failures = ("\n\nFailed sends in this run (each tried once more): "
                 + "; ".join(f"{f['server']} ({f['associations']} assoc.): {f['error'][:120]}" for f in failed)
