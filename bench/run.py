@@ -94,25 +94,27 @@ def ingest_and_metadata(tmp: Path) -> dict[str, Any]:
     return out
 
 
+# The component separator is sent as a literal ``^``: Orthanc 1.10's DICOMweb plugin does not
+# percent-decode it, and ``PATIENT%5E001*`` matched nothing there (an empty answer against Radix's 100
+# studies, in every run before 2026-11-28 23:40). Orthanc does no fuzzy matching (PS3.18 makes it optional; it
+# answers ``fuzzymatching=true`` with an exact match, here none), so it is given the nearest query it
+# can answer with the same studies: the name's prefix as a wildcard. Each server's match count is
+# recorded, and the table says where they differ.
+QIDO_QUERIES: dict[str, tuple[str, str]] = {  # name → (Radix's query, Orthanc's)
+    "name_fuzzy": ("/dicom-web/studies?PatientName=patient^0012&fuzzymatching=true",
+                   "/dicom-web/studies?PatientName=patient^0012*"),
+    "name_wildcard": ("/dicom-web/studies?PatientName=PATIENT^001*",) * 2,
+    "date_range": ("/dicom-web/studies?StudyDate=20261101-20261130&limit=100",) * 2,
+    "patient_id": ("/dicom-web/studies?PatientID=P000123",) * 2,
+}
+
+
 def qido(tmp: Path) -> dict[str, Any]:
     per_study = 50
     files: list[Path] = []
     for n in range(QIDO_INSTANCES // per_study):
         files += common.ct_series(tmp / "qido" / f"s{n:04d}", per_study, size=32, patient=f"PATIENT^{n:05d}",
                                   patient_id=f"P{n:06d}")
-    # The component separator is sent as a literal ``^``: Orthanc 1.10's DICOMweb plugin does not
-    # percent-decode it, and ``PATIENT%5E001*`` matched nothing there (an empty answer against Radix's 100
-    # studies, in every run before 2026-11-28 23:40). Orthanc does no fuzzy matching (PS3.18 makes it optional; it
-    # answers ``fuzzymatching=true`` with an exact match, here none), so it is given the nearest query it
-    # can answer with the same studies: the name's prefix as a wildcard. Each server's match count is
-    # recorded, and the table says where they differ.
-    queries: dict[str, tuple[str, str]] = {  # name → (Radix's query, Orthanc's)
-        "name_fuzzy": ("/dicom-web/studies?PatientName=patient^0012&fuzzymatching=true",
-                       "/dicom-web/studies?PatientName=patient^0012*"),
-        "name_wildcard": ("/dicom-web/studies?PatientName=PATIENT^001*",) * 2,
-        "date_range": ("/dicom-web/studies?StudyDate=20261101-20261130&limit=100",) * 2,
-        "patient_id": ("/dicom-web/studies?PatientID=P000123",) * 2,
-    }
     out: dict[str, Any] = {"instances": len(files), "requests_per_query": QIDO_REPEAT}
     with common.orthanc(tmp / "orthanc-qido") as o, common.radix(tmp / "radix-qido") as r:
         for name, server in (("orthanc", o), ("radix", r)):
@@ -125,7 +127,7 @@ def qido(tmp: Path) -> dict[str, Any]:
             "orthanc": (o["http"], {"Accept": "application/dicom+json"}),
             "radix": (r["http"], {"Accept": "application/dicom+json", "Authorization": f"Bearer {r['token']}"}),
         }
-        for name, (radix_query, orthanc_query) in queries.items():
+        for name, (radix_query, orthanc_query) in QIDO_QUERIES.items():
             asked = {"radix": radix_query, "orthanc": orthanc_query}
             for server, (base, headers) in servers.items():
                 with urllib.request.urlopen(urllib.request.Request(base + asked[server], headers=headers)) as answer:
