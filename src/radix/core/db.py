@@ -11,7 +11,8 @@ import datetime as dt
 import fcntl
 import os
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -115,6 +116,96 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     kwargs["pool_size"] = 10
     kwargs["max_overflow"] = 20
     return sa.create_engine(url, **kwargs)
+
+
+class Prepared:
+    """A Core statement compiled once per dialect and run straight on the DBAPI cursor.
+
+    For the few statements of a hot path (the DICOM receivers run five for every instance): the SQL, the
+    parameter order and the type conversions are SQLAlchemy's own, as ``Connection.execute`` would use them,
+    without its per-call work (execution context, parameter construction, result wrapping), which took
+    ~40 µs a statement here. The statement runs in the connection's transaction, begun if there is none.
+    ``keys`` are the columns an INSERT or UPDATE sets; a column with a Python-side default (``default=``,
+    ``onupdate=``) is not filled in here: pass it, or the call fails with a KeyError that names it.
+    """
+
+    def __init__(self, stmt: sa.Executable, *keys: str) -> None:
+        self.stmt = stmt
+        self.keys = list(keys) or None
+        self._plans: weakref.WeakKeyDictionary[sa.Dialect, _Plan] = weakref.WeakKeyDictionary()
+
+    def plan(self, dialect: sa.Dialect) -> _Plan:
+        plan = self._plans.get(dialect)
+        if plan is None:
+            compiled = self.stmt.compile(dialect=dialect, column_keys=self.keys)  # type: ignore[attr-defined]
+            plan = self._plans[dialect] = _Plan(compiled, dialect)
+        return plan
+
+    def _cursor(self, conn: sa.Connection) -> tuple[_Plan, Any]:
+        if not conn.in_transaction():
+            conn.begin()
+        return self.plan(conn.dialect), conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+
+    def execute(self, conn: sa.Connection, params: Mapping[str, Any]) -> Any:
+        """The DBAPI cursor, executed: ``fetchone()``, ``rowcount``… as the driver gives them. The driver's
+        errors are raised as SQLAlchemy's (``sqlalchemy.exc.IntegrityError``…), as ``execute`` raises them."""
+        plan, cursor = self._cursor(conn)
+        args = plan.args(params)
+        try:
+            cursor.execute(plan.sql, args)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(plan, args, exc, conn.dialect) from exc
+        return cursor
+
+    def executemany(self, conn: sa.Connection, rows: Iterable[Mapping[str, Any]]) -> Any:
+        plan, cursor = self._cursor(conn)
+        args = [plan.args(row) for row in rows]
+        try:
+            cursor.executemany(plan.sql, args)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(plan, args, exc, conn.dialect) from exc
+        return cursor
+
+
+class _Plan:
+    """One statement for one dialect: its SQL text and how to turn named values into the driver's arguments."""
+
+    def __init__(self, compiled: Any, dialect: sa.Dialect) -> None:
+        self.sql: str = compiled.string
+        self.positional: bool = bool(compiled.positional)
+        if self.positional:
+            names = list(compiled.positiontup)
+        else:  # only the names the text uses (a compiled statement also carries unused internal ones)
+            escaped = getattr(compiled, "escaped_bind_names", None) or {}
+            style = dialect.paramstyle
+            mark = "%({})s" if style == "pyformat" else ":{}"
+            names = [n for n in compiled.binds if mark.format(escaped.get(n, n)) in self.sql]
+            self.driver_names = [escaped.get(n, n) for n in names]
+        self.steps: list[tuple[str, Any, Any]] = []
+        for name in names:
+            bind = compiled.binds[name]
+            value = bind.value if bind.callable is None else bind.callable()
+            default = _MISSING if value is None or bind.required else value
+            self.steps.append((name, bind.type.bind_processor(dialect), default))
+
+    def args(self, params: Mapping[str, Any]) -> Any:
+        values = []
+        for name, process, default in self.steps:
+            if name in params:
+                value = params[name]
+            elif default is not _MISSING:
+                value = default
+            else:
+                raise KeyError(f"no value for '{name}' in a prepared statement")
+            values.append(value if process is None else process(value))
+        return tuple(values) if self.positional else dict(zip(self.driver_names, values, strict=True))
+
+
+_MISSING = object()
+
+
+def _wrapped(plan: _Plan, args: Any, exc: Exception, dialect: sa.Dialect) -> sa.exc.DBAPIError:
+    return sa.exc.DBAPIError.instance(plan.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect)  # type: ignore[return-value]
 
 
 class WriterTurns:

@@ -16,7 +16,7 @@ import re
 import struct
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import pydicom
 import pydicom.uid
@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from radix.config import get_settings
-from radix.core.db import db, session_scope, utcnow
+from radix.core.db import Prepared, db, session_scope, utcnow
 from radix.core.storage import blobs
 from radix.core.tenancy import Scope, set_scope
 from radix.imaging import dicomjson
@@ -345,8 +345,10 @@ def _known_refs(conn: sa.Connection, tenant_id: int, parsed: Parsed) -> tuple[in
     refs = _REFS.get(key)
     if refs is not None:
         return refs
-    row = conn.execute(_SQL.refs, {"tenant": tenant_id, "series_uid": parsed.series_uid,
-                                   "study_uid": parsed.study_uid}).first()
+    cursor = _SQL.refs.execute(conn, {"tenant": tenant_id, "series_uid": parsed.series_uid,
+                                      "study_uid": parsed.study_uid})
+    row = cursor.fetchone()
+    cursor.close()
     if row is None:
         return None
     return _remember(key, (row[0], row[1]))
@@ -359,29 +361,49 @@ def _remember(key: tuple[int, str, str], refs: tuple[int, int]) -> tuple[int, in
     return refs
 
 
+#: the columns a new instance's row is written with (``_index``)
+_INSTANCE_COLUMNS = (
+    "tenant_id", "sop_uid", "series_ref", "study_ref", "transfer_syntax", "size_bytes", "blob_key", "sop_class_uid",
+    "instance_number", "num_frames", "rows", "columns", "pixel_offset", "pixel_length", "source", "calling_ae",
+    "received_at", "metadata_json", "created_at", "updated_at", "created_by",
+)
+_EVENT_COLUMNS = ("tenant_id", "sop_uid", "study_uid", "kind", "at", "node", "message")
+
+
+class _Existing(NamedTuple):
+    id: int
+    size_bytes: int
+    study_ref: int
+    series_ref: int
+
+
 class _Statements:
     """The hot path's statements, built once: Core on the tables (no ORM unit of work, no statement
-    construction per instance), each compiled once per process and then only executed."""
+    construction per instance). Those every instance runs are ``Prepared``: compiled once per dialect and
+    run on the DBAPI cursor."""
 
     def __init__(self) -> None:
         inst, series, study, event = Instance.__table__, Series.__table__, Study.__table__, ImageEvent.__table__
         p = sa.bindparam
-        self.existing = (sa.select(inst.c.id, inst.c.size_bytes, inst.c.study_ref, inst.c.series_ref)
-                         .where(inst.c.tenant_id == p("tenant"), inst.c.sop_uid == p("sop_uid")))
-        self.refs = (sa.select(series.c.study_ref, series.c.id).join(study, study.c.id == series.c.study_ref)
-                     .where(series.c.tenant_id == p("tenant"), series.c.series_uid == p("series_uid"),
-                            study.c.study_uid == p("study_uid")))
-        self.insert = sa.insert(inst)
-        self.insert_events = sa.insert(event)
+        self.existing = Prepared(sa.select(inst.c.id, inst.c.size_bytes, inst.c.study_ref, inst.c.series_ref)
+                                 .where(inst.c.tenant_id == p("tenant"), inst.c.sop_uid == p("sop_uid")))
+        self.refs = Prepared(sa.select(series.c.study_ref, series.c.id).join(study, study.c.id == series.c.study_ref)
+                             .where(series.c.tenant_id == p("tenant"), series.c.series_uid == p("series_uid"),
+                                    study.c.study_uid == p("study_uid")))
+        # inline: the new row's id is not asked back (no RETURNING on PostgreSQL)
+        self.insert = Prepared(sa.insert(inst).inline(), *_INSTANCE_COLUMNS)
+        self.insert_events = Prepared(sa.insert(event).inline(), *_EVENT_COLUMNS)
         self.overwrite = sa.update(inst).where(inst.c.id == p("row_id"))
         # the UIDs in the WHERE prove that cached ids still name this study and series
-        self.series_added = sa.update(series).where(
+        self.series_added = Prepared(sa.update(series).where(
             series.c.id == p("row_id"), series.c.series_uid == p("uid"), series.c.tenant_id == p("tenant")
-        ).values(num_instances=series.c.num_instances + 1, size_bytes=series.c.size_bytes + p("size"))
-        self.study_added = sa.update(study).where(
+        ).values(num_instances=series.c.num_instances + 1, size_bytes=series.c.size_bytes + p("size"),
+                 updated_at=p("at", type_=series.c.updated_at.type)))
+        self.study_added = Prepared(sa.update(study).where(
             study.c.id == p("row_id"), study.c.study_uid == p("uid"), study.c.tenant_id == p("tenant")
         ).values(num_instances=study.c.num_instances + 1, size_bytes=study.c.size_bytes + p("size"),
-                 last_received_at=p("at", type_=study.c.last_received_at.type))
+                 last_received_at=p("at", type_=study.c.last_received_at.type),
+                 updated_at=p("at", type_=study.c.updated_at.type)))
         self.series_removed = sa.update(series).where(series.c.id == p("row_id")).values(
             num_instances=series.c.num_instances - 1, size_bytes=series.c.size_bytes - p("size"))
         self.study_removed = sa.update(study).where(study.c.id == p("row_id")).values(
@@ -400,7 +422,10 @@ def _store_and_index(parsed: Parsed, arrival: Arrival) -> IngestResult:
     base = dict(status=SUCCESS, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid, series_uid=parsed.series_uid,
                 sop_class_uid=parsed.sop_class_uid)
     with db.engine.connect() as conn:
-        existing = conn.execute(_SQL.existing, {"tenant": tenant_id, "sop_uid": parsed.sop_uid}).first()
+        cursor = _SQL.existing.execute(conn, {"tenant": tenant_id, "sop_uid": parsed.sop_uid})
+        row = cursor.fetchone()
+        cursor.close()
+        existing = _Existing(*row) if row is not None else None
         policy = duplicate_policy()
         if existing is not None and policy == "keep":
             return IngestResult(**base, duplicate=True, message="实例已存在，保留原有数据")
@@ -477,7 +502,7 @@ def _index(conn: sa.Connection, parsed: Parsed, arrival: Arrival, existing: Any,
         conn.execute(_SQL.series_removed, {"row_id": existing.series_ref, "size": existing.size_bytes})
         conn.execute(_SQL.study_removed, {"row_id": existing.study_ref, "size": existing.size_bytes})
     else:
-        conn.execute(_SQL.insert, {
+        _SQL.insert.execute(conn, {
             "tenant_id": tenant_id,
             "sop_uid": parsed.sop_uid,
             "series_ref": series_id,
@@ -496,9 +521,9 @@ def _index(conn: sa.Connection, parsed: Parsed, arrival: Arrival, existing: Any,
             "updated_at": received,
             "created_by": _actor(arrival),
         })
-    touched = conn.execute(_SQL.series_added, {"row_id": series_id, "uid": parsed.series_uid, "tenant": tenant_id,
-                                               "size": size}).rowcount
-    touched += conn.execute(_SQL.study_added, {"row_id": study_id, "uid": parsed.study_uid, "tenant": tenant_id,
+    touched = _SQL.series_added.execute(conn, {"row_id": series_id, "uid": parsed.series_uid, "tenant": tenant_id,
+                                               "size": size, "at": received}).rowcount
+    touched += _SQL.study_added.execute(conn, {"row_id": study_id, "uid": parsed.study_uid, "tenant": tenant_id,
                                                "size": size, "at": received}).rowcount
     if touched != 2:  # the cached study or series went away under us: index again
         raise IntegrityError("study or series vanished", None, Exception("stale refs"))
@@ -512,7 +537,7 @@ def _actor(arrival: Arrival) -> str:
 
 
 def _events(conn: sa.Connection, parsed: Parsed, arrival: Arrival, steps: list[tuple[EventKind, Any, str | None]]) -> None:
-    conn.execute(_SQL.insert_events, [
+    _SQL.insert_events.executemany(conn, [
         {"tenant_id": arrival.tenant_id, "sop_uid": parsed.sop_uid, "study_uid": parsed.study_uid, "kind": kind,
          "at": at, "node": arrival.node, "message": message}
         for kind, at, message in steps
