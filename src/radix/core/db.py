@@ -150,20 +150,27 @@ class Prepared:
         """The DBAPI cursor, executed: ``fetchone()``, ``rowcount``… as the driver gives them. The driver's
         errors are raised as SQLAlchemy's (``sqlalchemy.exc.IntegrityError``…), as ``execute`` raises them."""
         plan, cursor = self._cursor(conn)
-        args = plan.args(params)
-        try:
-            cursor.execute(plan.sql, args)
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise _wrapped(plan, args, exc, conn.dialect) from exc
-        return cursor
+        return self._run(conn, plan, cursor, cursor.execute, plan.args(params))
 
     def executemany(self, conn: sa.Connection, rows: Iterable[Mapping[str, Any]]) -> Any:
         plan, cursor = self._cursor(conn)
-        args = [plan.args(row) for row in rows]
+        return self._run(conn, plan, cursor, cursor.executemany, [plan.args(row) for row in rows])
+
+    def first(self, conn: sa.Connection, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """A query's first row (None when there is none), its cursor closed: nothing is left open."""
+        cursor = self.execute(conn, params)
         try:
-            cursor.executemany(plan.sql, args)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
+    @staticmethod
+    def _run(conn: sa.Connection, plan: _Plan, cursor: Any, call: Any, args: Any) -> Any:
+        try:
+            call(plan.sql, args)
         except conn.dialect.loaded_dbapi.Error as exc:
-            raise _wrapped(plan, args, exc, conn.dialect) from exc
+            raise sa.exc.DBAPIError.instance(plan.sql, args, exc, conn.dialect.loaded_dbapi.Error,
+                                             dialect=conn.dialect) from exc
         return cursor
 
 
@@ -202,10 +209,6 @@ class _Plan:
 
 
 _MISSING = object()
-
-
-def _wrapped(plan: _Plan, args: Any, exc: Exception, dialect: sa.Dialect) -> sa.exc.DBAPIError:
-    return sa.exc.DBAPIError.instance(plan.sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect)  # type: ignore[return-value]
 
 
 class WriterTurns:

@@ -345,10 +345,7 @@ def _known_refs(conn: sa.Connection, tenant_id: int, parsed: Parsed) -> tuple[in
     refs = _REFS.get(key)
     if refs is not None:
         return refs
-    cursor = _SQL.refs.execute(conn, {"tenant": tenant_id, "series_uid": parsed.series_uid,
-                                      "study_uid": parsed.study_uid})
-    row = cursor.fetchone()
-    cursor.close()
+    row = _SQL.refs.first(conn, {"tenant": tenant_id, "series_uid": parsed.series_uid, "study_uid": parsed.study_uid})
     if row is None:
         return None
     return _remember(key, (row[0], row[1]))
@@ -422,9 +419,7 @@ def _store_and_index(parsed: Parsed, arrival: Arrival) -> IngestResult:
     base = dict(status=SUCCESS, sop_uid=parsed.sop_uid, study_uid=parsed.study_uid, series_uid=parsed.series_uid,
                 sop_class_uid=parsed.sop_class_uid)
     with db.engine.connect() as conn:
-        cursor = _SQL.existing.execute(conn, {"tenant": tenant_id, "sop_uid": parsed.sop_uid})
-        row = cursor.fetchone()
-        cursor.close()
+        row = _SQL.existing.first(conn, {"tenant": tenant_id, "sop_uid": parsed.sop_uid})
         existing = _Existing(*row) if row is not None else None
         policy = duplicate_policy()
         if existing is not None and policy == "keep":
