@@ -132,10 +132,12 @@ def orthanc(workdir: Path) -> Iterator[dict[str, Any]]:
 
 
 @contextlib.contextmanager
-def radix(workdir: Path, processes: int = 2, web_dist: Path | None = None) -> Iterator[dict[str, Any]]:
+def radix(workdir: Path, processes: int = 2, web_dist: Path | None = None,
+          dicom_path: Path | None = None) -> Iterator[dict[str, Any]]:
     """`radix demo` then `radix web` and `radix dicom --processes N` on a fresh data dir (SQLite), with a node
     `BENCH` of tenant demo-a so the benchmark's calling AE is accepted. With `web_dist`, `radix web` serves
-    the console from that copy (the viewer bench: a rebuild of src/radix/web_dist meanwhile cannot break it)."""
+    the console from that copy (the viewer bench: a rebuild of src/radix/web_dist meanwhile cannot break it).
+    With `dicom_path`, that folder goes first on `radix dicom`'s PYTHONPATH (bench/ablation.py)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RADIX_")}
     env.update(RADIX_DATA_DIR=str(workdir), TCP_NODELAY="1")
     py = [sys.executable, "-m", "radix"]
@@ -159,7 +161,9 @@ def radix(workdir: Path, processes: int = 2, web_dist: Path | None = None) -> It
     web_cmd = py + ["web", "--port", str(http_port)]
     web_env = {**env, "RADIX_WEB_DIST": str(web_dist)} if web_dist is not None else env
     web = subprocess.Popen(web_cmd, env=web_env, stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)
-    dicom = subprocess.Popen(py + ["dicom", "--port", str(dicom_port), "--processes", str(processes)], env=env,
+    dicom_env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, (str(dicom_path), env.get("PYTHONPATH"))))} \
+        if dicom_path is not None else env
+    dicom = subprocess.Popen(py + ["dicom", "--port", str(dicom_port), "--processes", str(processes)], env=dicom_env,
                              stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_http(f"http://127.0.0.1:{http_port}/api/health", 60)

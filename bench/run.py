@@ -3,6 +3,8 @@
 1. ingest: 500 × 512×512 CT (explicit LE) over C-STORE with dcmtk storescu (TCP_NODELAY=1), 1 and 4 associations,
    into Orthanc, into Radix, and into dcmtk's storescp --fork (files only: the machine's ceiling), in turn, three
    rounds, a fresh study each time; medians, with each server's CPU time per instance and how busy the cores were.
+   On 4 associations also into Radix with its fsyncs, or its index statements, switched off (bench/ablation.py):
+   where the target lies on this machine.
 2. metadata: WADO-RS /metadata of that 500-instance study.
 3. qido: QIDO-RS latency (PatientName fuzzy and wildcard, StudyDate range, PatientID) with 20,000 instances
    indexed in each; per query 300 timed requests to each server, in turn (who goes first alternating), after 10
@@ -13,6 +15,7 @@ Then the viewer part (bench/viewer.py): bench/results/viewer.json and its own RE
 
 from __future__ import annotations
 
+import contextlib
 import json
 import statistics
 import sys
@@ -22,7 +25,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench import common
+from bench import ablation, common
 
 INGEST_COUNT = 500
 INGEST_ROUNDS = 3  # sends per receiver and association count, interleaved: the machine's speed drifts
@@ -53,13 +56,19 @@ def ingest_and_metadata(tmp: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"instances": INGEST_COUNT, "size": "512x512 int16, explicit LE", "rounds": INGEST_ROUNDS}
     studies: dict[str, str] = {}
     for associations in (1, 4):
-        with common.storescp(tmp / f"sink-{associations}") as sink, \
-                common.orthanc(tmp / f"orthanc-{associations}") as o, common.radix(tmp / f"radix-{associations}") as r:
+        with contextlib.ExitStack() as stack:
+            sink = stack.enter_context(common.storescp(tmp / f"sink-{associations}"))
+            o = stack.enter_context(common.orthanc(tmp / f"orthanc-{associations}"))
+            r = stack.enter_context(common.radix(tmp / f"radix-{associations}"))
             servers = {"storescp": sink, "orthanc": o, "radix": r}
+            if associations == 4:  # where the target lies: Radix with one requirement switched off
+                for name in ablation.ABLATIONS:
+                    servers[f"radix_{name}"] = stack.enter_context(common.radix(
+                        tmp / f"radix-{name}", dicom_path=ablation.site_dir(tmp, name)))
             runs: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
             for k in range(INGEST_ROUNDS):
                 names = list(servers)
-                for name in names[k % 3:] + names[: k % 3]:
+                for name in names[k % len(names):] + names[: k % len(names)]:
                     for attempt in range(2):  # a failed send is recorded, and tried once more with a fresh study
                         folder = tmp / f"ct-{name}-{associations}-{k}-{attempt}"
                         files = common.ct_series(folder, INGEST_COUNT,
@@ -191,7 +200,22 @@ def readme_table(result: dict[str, Any]) -> str:
         ceiling += (f" The issue's ingest target, 2× Orthanc on 4 associations, is {target:.0f} inst/s here: "
                     + ("more than storescp itself took in this run."
                        if target > i["storescp_4"] else f"{'met' if i['radix_4'] >= target else 'not met'}."))
-    return "\n".join(rows) + ceiling + failures
+    return "\n".join(rows) + ceiling + _ablations(i) + failures
+
+
+def _ablations(i: dict[str, Any]) -> str:
+    """Radix's receivers with one requirement switched off, in the same rounds (bench/ablation.py)."""
+    measured = [(name, what) for name, (what, _) in ablation.ABLATIONS.items() if f"radix_{name}_4" in i]
+    if not measured:
+        return ""
+    target = 2 * i["orthanc_4"]
+    parts = []
+    for name, what in measured:
+        rate = i[f"radix_{name}_4"]
+        parts.append(f"{what}: {rate} inst/s ({i[f'radix_{name}_cpu_ms_4']} ms; {rate / i['orthanc_4']:.2f}× "
+                     f"Orthanc, target {'met' if rate >= target else 'not met'})")
+    return ("\n\nIn the same rounds on 4 associations, Radix with one of the issue's requirements switched off (an "
+            "ablation, never Radix's behaviour): " + "; ".join(parts) + ".")
 
 
 def main() -> int:

@@ -1,6 +1,10 @@
 """The benchmark's README table: it must say when the two servers did not answer a query alike."""
 
-from bench import run
+import os
+import subprocess
+import sys
+
+from bench import ablation, run
 
 
 def _result(orthanc_matches: int, radix_matches: int) -> dict:
@@ -42,3 +46,45 @@ def test_both_servers_are_asked_for_the_same_studies():
             assert radix_query == orthanc_query
     assert "fuzzymatching=true" in queries["name_fuzzy"][0]
     assert "fuzzymatching" not in queries["name_fuzzy"][1]
+
+
+def test_the_ablations_are_reported_against_the_target():
+    result = _result(100, 100)
+    result["ingest"].update(orthanc_4=500.0, radix_nosync_4=1010.0, radix_nosync_cpu_ms_4=1.0,
+                            radix_noindex_4=990.0, radix_noindex_cpu_ms_4=0.9)
+    text = run.readme_table(result).split("In the same rounds on 4 associations", 1)[1]
+    assert "no fsync of the file or its folder: 1010.0 inst/s (1.0 ms; 2.02× Orthanc, target met)" in text
+    assert "no index statements (row, counters, events): 990.0 inst/s (0.9 ms; 1.98× Orthanc, target not met)" in text
+    assert "In the same rounds" not in run.readme_table(_result(100, 100))  # a run without them says nothing
+
+
+_FSYNCS = """
+import os, sys, tempfile
+from pathlib import Path
+calls = []
+os.fsync = lambda fd: calls.append(fd)
+from radix.core.storage import FileBlobStore
+blobs = FileBlobStore(Path(tempfile.mkdtemp()))
+blobs.put("dicom/1/ab/x.dcm", b"x" * 10000)  # the first put also makes the shard folders
+calls.clear()
+blobs.put("dicom/1/ab/y.dcm", b"y" * 10000)
+import radix.imaging.store as store
+print(len(calls), store._index.__code__.co_filename == store.__file__)
+"""
+
+
+def _in_receiver(tmp_path, ablation_name: str | None) -> str:
+    """What a process started the way the benchmark starts `radix dicom` (with or without an ablation) does."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if ablation_name:
+        env["PYTHONPATH"] = str(ablation.site_dir(tmp_path, ablation_name))
+    return subprocess.run([sys.executable, "-c", _FSYNCS], env=env, capture_output=True, text=True, check=True,
+                          timeout=120).stdout.split()
+
+
+def test_an_ablation_switches_off_what_it_names_and_nothing_else(tmp_path):
+    """The bench's ablations patch the receivers at start: a rename in storage.py or store.py must not
+    turn one silently into a run of the real thing."""
+    assert _in_receiver(tmp_path, None) == ["2", "True"]  # file and folder synced, index statements run
+    assert _in_receiver(tmp_path, "nosync") == ["0", "True"]
+    assert _in_receiver(tmp_path, "noindex") == ["2", "False"]
