@@ -1,4 +1,5 @@
-"""The benchmark's README table: it must say when the two servers did not answer a query alike."""
+"""The benchmark's README table (it must say when the two servers did not answer a query alike, and how the
+ablations stand against the target) and the ablations themselves."""
 
 import os
 import subprocess
@@ -59,7 +60,7 @@ def test_the_ablations_are_reported_against_the_target():
 
 
 _FSYNCS = """
-import os, sys, tempfile
+import os, tempfile
 from pathlib import Path
 calls = []
 os.fsync = lambda fd: calls.append(fd)
@@ -73,7 +74,7 @@ print(len(calls), store._index.__code__.co_filename == store.__file__)
 """
 
 
-def _in_receiver(tmp_path, ablation_name: str | None) -> str:
+def _in_receiver(tmp_path, ablation_name: str | None) -> list[str]:
     """What a process started the way the benchmark starts `radix dicom` (with or without an ablation) does."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     if ablation_name:
